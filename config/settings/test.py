@@ -1,0 +1,11 @@
+"""Test settings: real PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL point at them."""
+
+from config.settings.local import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A file, not :memory:, so that a worker process started by a test sees the same SQLite test DB.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

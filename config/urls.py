@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from feedback import views as feedback_views
+
+urlpatterns = [
+    path("", feedback_views.home, name="home"),
+    path("healthz", feedback_views.healthz, name="healthz"),
+    path("readyz", feedback_views.readyz, name="readyz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,138 @@
+"""Shared fixtures: personas of two firms, and a real Celery worker process."""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from feedback.models import Role
+from tests.factories import ClientFactory, FirmFactory, MemberFactory, SourceFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def firm():
+    return FirmFactory(name="Acme Legal LLP", slug="acme")
+
+
+@pytest.fixture
+def other_firm():
+    return FirmFactory(name="Rival Accountants", slug="rival")
+
+
+@pytest.fixture
+def admin_member(firm):
+    return MemberFactory(firm=firm, role=Role.ADMIN, user__username="alice-admin")
+
+
+@pytest.fixture
+def analyst(firm):
+    return MemberFactory(firm=firm, role=Role.ANALYST, user__username="annie-analyst")
+
+
+@pytest.fixture
+def account_manager(firm):
+    return MemberFactory(firm=firm, role=Role.ACCOUNT_MANAGER, user__username="amy-am")
+
+
+@pytest.fixture
+def teammate(firm):
+    return MemberFactory(firm=firm, role=Role.ACCOUNT_MANAGER, user__username="tom-am")
+
+
+@pytest.fixture
+def outsider(other_firm):
+    """The other firm's admin: must never see anything of `firm`."""
+    return MemberFactory(firm=other_firm, role=Role.ADMIN, user__username="oscar-outsider")
+
+
+@pytest.fixture
+def client_of(account_manager):
+    client = ClientFactory(firm=account_manager.firm, name="Globex Corp")
+    client.account_managers.add(account_manager)
+    return client
+
+
+@pytest.fixture
+def api_source(firm):
+    return SourceFactory(firm=firm, name="API")
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    if s["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen]:
+    """A real `celery worker` process on every queue, talking to the test database and to the
+    broker from CELERY_BROKER_URL. Started once per test session; pair it with `transactional_db`
+    so the rows it needs are committed."""
+    from config.celery import app
+
+    with django_db_blocker.unblock():
+        db_url = _database_url()
+    app.control.purge()
+    log = ROOT / "var" / "test-worker.log"
+    log.parent.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": db_url,
+        "HF_HUB_OFFLINE": "1",
+    }
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                "default,ingest,nlp,email",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+                "-n",
+                f"test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 120
+    while "ready." not in log.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"Celery worker did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
+    """Poll until `predicate()` is truthy (used with the real worker); returns its value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
