@@ -1,0 +1,286 @@
+"""Load a realistic demo firm: promises, touchpoints, 20 clients, 60 contacts, 400 comments.
+
+Idempotent: run it twice and nothing is duplicated (feedback enters through `feedback_ingest` with
+stable external ids). Deterministic: the same seed gives the same firm.
+"""
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from feedback.models import (
+    BrandPromise,
+    Channel,
+    Client,
+    Contact,
+    Engagement,
+    Firm,
+    Member,
+    Role,
+    Source,
+    Touchpoint,
+)
+from feedback.services import feedback_ingest
+
+DEMO_PASSWORD = "earshot-demo"  # noqa: S105 - demo data only, printed to the user
+
+PROMISES = [
+    (
+        "Expertise",
+        "Deep knowledge of the law and of the client's industry.",
+        ["they really know their field", "sound technical advice", "expert team"],
+    ),
+    (
+        "Approachability",
+        "Easy to talk to, no jargon, treats clients as partners.",
+        ["easy to talk to", "explained it in plain English", "friendly and down to earth"],
+    ),
+    (
+        "Responsiveness",
+        "Answers quickly and keeps clients informed.",
+        ["replied within the hour", "kept us updated", "always available when we called"],
+    ),
+    (
+        "Value for money",
+        "Fair, predictable fees that match the value delivered.",
+        ["fees were fair", "good value", "no surprises on the invoice"],
+    ),
+    (
+        "Breadth of network",
+        "Offices and partners wherever the client needs them.",
+        ["their international network", "colleagues in other jurisdictions"],
+    ),
+]
+TOUCHPOINTS = ["Proposal", "Onboarding", "Delivery", "Meetings", "Billing", "Support"]
+CLIENTS = [
+    ("Northwind Traders", "Retail"),
+    ("Globex Corporation", "Manufacturing"),
+    ("Initech", "Technology"),
+    ("Umbrella Health", "Healthcare"),
+    ("Stark Logistics", "Logistics"),
+    ("Wayne Property Group", "Real estate"),
+    ("Soylent Foods", "Food"),
+    ("Hooli", "Technology"),
+    ("Vandelay Industries", "Manufacturing"),
+    ("Pied Piper", "Technology"),
+    ("Oceanic Airlines", "Transport"),
+    ("Wonka Confectionery", "Food"),
+    ("Tyrell Biotech", "Healthcare"),
+    ("Cyberdyne Systems", "Technology"),
+    ("Acme Construction", "Construction"),
+    ("Blue Sun Energy", "Energy"),
+    ("Gringotts Capital", "Financial services"),
+    ("Monarch Insurance", "Financial services"),
+    ("Dunder Mifflin Paper", "Retail"),
+    ("Massive Dynamic", "Technology"),
+]
+UNHAPPY = {"Initech", "Vandelay Industries", "Oceanic Airlines", "Cyberdyne Systems"}
+FIRST = [
+    "Sarah",
+    "James",
+    "Priya",
+    "Tom",
+    "Chen",
+    "Maria",
+    "David",
+    "Aisha",
+    "Lukas",
+    "Emma",
+    "Olu",
+    "Grace",
+    "Ravi",
+    "Sofia",
+    "Ben",
+]
+LAST = [
+    "Patel",
+    "Smith",
+    "Okafor",
+    "Müller",
+    "Nguyen",
+    "García",
+    "Brown",
+    "Kowalski",
+    "Ito",
+    "O'Brien",
+]
+
+POSITIVE = [
+    "The team really knew their field and the advice on the {topic} was spot on.",
+    "Thank you for turning the {topic} around so quickly, we were kept updated at every step.",
+    "{am} explained everything in plain English, which made a stressful {topic} much easier.",
+    "Great outcome on the {topic}. Fees were exactly as quoted, no surprises on the invoice.",
+    "Your colleagues in Singapore were brilliant on the cross-border side of the {topic}.",
+    "Very impressed with the onboarding: clear engagement letter and a friendly kick-off call.",
+    "Always available when we called, even late on a Friday. Much appreciated.",
+    "Sound technical advice and a pragmatic view of the commercial risks.",
+    "We felt like partners rather than a file number. Thanks to the whole team.",
+    "Best experience we have had with an outside firm. We will recommend you.",
+]
+NEUTRAL = [
+    "Please send the signed copy of the {topic} documents to our finance team.",
+    "Can we move Thursday's meeting about the {topic} to next week?",
+    "Received the draft. We will review internally and come back with comments.",
+    "Invoice received, it will go through our usual approval process.",
+    "Who is the best person to contact about the {topic} while {am} is on leave?",
+]
+MIXED = [
+    "The advice on the {topic} was excellent, but the invoice was much higher than the estimate.",
+    "Good work overall, although it took three reminders before anyone got back to us.",
+    "Friendly team, but the {topic} dragged on longer than it should have.",
+]
+NEGATIVE = [
+    "We have chased three times this week about the {topic} and still have no answer.",
+    "The bill for the {topic} is far above the estimate and nobody warned us. Very disappointed.",
+    "Nobody has returned my calls for ten days. This is not the service we were promised.",
+    "The draft was full of errors and we had to correct it ourselves. Frustrating.",
+    "Frankly we are considering moving our work to another firm after how the {topic} went.",
+    "Too much jargon and no clear recommendation. We still do not know what to do.",
+    "The junior associate clearly did not understand our business and it cost us time.",
+    "Billing is a mess: three invoices for the same work and a late payment threat.",
+    "I am annoyed that we found out about the missed deadline from the other side.",
+    "Really unhappy with the handover, the new team knew nothing about the {topic}.",
+]
+TOPICS = [
+    "acquisition",
+    "lease renewal",
+    "employment dispute",
+    "audit",
+    "tax filing",
+    "financing round",
+    "contract review",
+    "restructuring",
+    "licensing deal",
+    "compliance review",
+]
+STARS = {id(POSITIVE): 5, id(NEUTRAL): 4, id(MIXED): 3, id(NEGATIVE): 1}
+NPS = {id(POSITIVE): 9, id(NEUTRAL): 7, id(MIXED): 6, id(NEGATIVE): 3}
+CHANNEL_MIX = (
+    [Channel.EMAIL] * 4
+    + [Channel.PORTAL] * 2
+    + [Channel.FORM, Channel.REVIEW, Channel.SURVEY, Channel.IMPORT]
+)
+
+
+class Command(BaseCommand):
+    help = "Create (or top up) the demo firm with realistic clients and comments."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--comments", type=int, default=400)
+        parser.add_argument("--seed", type=int, default=7)
+
+    def handle(self, *args, comments: int, seed: int, **options):
+        rng = random.Random(seed)
+        with transaction.atomic():
+            firm, sources, clients = self._firm(rng)
+        now = timezone.now()
+        touchpoints = list(firm.touchpoints.all())
+        created = 0
+        for i in range(comments):
+            client = rng.choice(clients)
+            contact = rng.choice(list(client.contacts.all()))
+            unhappy = client.name in UNHAPPY
+            pool = rng.choices(
+                [POSITIVE, NEUTRAL, MIXED, NEGATIVE],
+                weights=[1, 1, 1, 4] if unhappy else [6, 2, 1, 1],
+            )[0]
+            am = client.account_managers.first()
+            text = rng.choice(pool).format(
+                topic=rng.choice(TOPICS), am=am.user.first_name if am else "our partner"
+            )
+            channel = rng.choice(CHANNEL_MIX)
+            # Unhappy clients sour over the last six months; everyone else is spread evenly.
+            days_ago = rng.randint(0, 180) if unhappy and pool is NEGATIVE else rng.randint(0, 540)
+            rating, scale = None, None
+            if channel == Channel.REVIEW:
+                rating, scale = STARS[id(pool)], 5
+            elif channel == Channel.SURVEY:
+                rating, scale = NPS[id(pool)] + rng.choice([-1, 0, 1]), 10
+            result = feedback_ingest(
+                source=sources[channel],
+                external_id=f"demo-{seed}-{i}",
+                text=text,
+                sender=contact.email,
+                touchpoint=rng.choice(touchpoints),
+                engagement=client.engagements.first(),
+                received_at=now - timedelta(days=days_ago, minutes=rng.randint(0, 1440)),
+                rating=rating,
+                rating_scale=scale,
+            )
+            created += result.created
+        self.stdout.write(
+            f"Demo firm '{firm.name}': {len(clients)} clients, "
+            f"{Contact.objects.filter(firm=firm).count()} contacts, {created} new comments."
+        )
+        self.stdout.write(f"Sign in as 'admin' or 'amy' with password '{DEMO_PASSWORD}'.")
+
+    def _firm(self, rng: random.Random):
+        firm, _ = Firm.objects.get_or_create(
+            slug="harbour", defaults={"name": "Harbour & Finch LLP", "timezone": "Europe/London"}
+        )
+        User = get_user_model()
+        members = []
+        for username, first, role, superuser in [
+            ("admin", "Alex", Role.ADMIN, True),
+            ("amy", "Amy", Role.ACCOUNT_MANAGER, False),
+            ("raj", "Raj", Role.ACCOUNT_MANAGER, False),
+            ("lena", "Lena", Role.ANALYST, False),
+        ]:
+            user, made = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "email": f"{username}@harbour.example",
+                    "is_staff": superuser,
+                    "is_superuser": superuser,
+                },
+            )
+            if made:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            member, _ = Member.objects.get_or_create(
+                user=user, defaults={"firm": firm, "role": role}
+            )
+            members.append(member)
+        managers = [m for m in members if m.role == Role.ACCOUNT_MANAGER]
+        for name, description, examples in PROMISES:
+            BrandPromise.objects.get_or_create(
+                firm=firm, name=name, defaults={"description": description, "examples": examples}
+            )
+        for order, name in enumerate(TOUCHPOINTS):
+            Touchpoint.objects.get_or_create(
+                firm=firm, slug=name.lower(), defaults={"name": name, "order": order}
+            )
+        sources = {
+            channel: Source.objects.get_or_create(
+                firm=firm, name=f"Demo {channel.label}", defaults={"channel": channel}
+            )[0]
+            for channel in Channel
+        }
+        clients = []
+        for index, (name, segment) in enumerate(CLIENTS):
+            client, made = Client.objects.get_or_create(
+                firm=firm, name=name, defaults={"segment": segment}
+            )
+            if made:
+                client.account_managers.add(managers[index % len(managers)])
+            slug = name.split()[0].lower()
+            for n in range(3):
+                first, last = FIRST[(index * 3 + n) % len(FIRST)], LAST[(index + n) % len(LAST)]
+                Contact.objects.get_or_create(
+                    firm=firm,
+                    email=f"{first.lower()}.{n}@{slug}.example",
+                    defaults={"client": client, "name": f"{first} {last}"},
+                )
+            Engagement.objects.get_or_create(
+                firm=firm,
+                client=client,
+                name=f"{rng.choice(TOPICS).title()} for {name}",
+                defaults={"reference": f"M-{1000 + index}"},
+            )
+            clients.append(client)
+        return firm, sources, clients
