@@ -186,3 +186,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- listening.portal (embeddable web forms and the client portal) ---
+INSTALLED_APPS += ["listening.portal"]
+# Rates are django-ratelimit strings ("20/m"); an empty value switches that limit off (the ingest
+# benchmark does this). They are counted in the default cache: point CACHE_URL at Redis in
+# production so every web process shares the counters. Behind a proxy, set django-ratelimit's
+# RATELIMIT_IP_META_KEY so the client's address, not the proxy's, is counted.
+PORTAL_FORM_RATE_PER_IP = env("PORTAL_FORM_RATE_PER_IP", default="20/m") or None
+PORTAL_FORM_RATE_PER_KEY = env("PORTAL_FORM_RATE_PER_KEY", default="600/m") or None
+PORTAL_FORM_MAX_BODY_BYTES = env.int("PORTAL_FORM_MAX_BODY_BYTES", default=64 * 1024)
+PORTAL_FORM_MAX_TEXT_CHARS = env.int("PORTAL_FORM_MAX_TEXT_CHARS", default=10_000)
+PORTAL_MAGIC_LINK_MAX_AGE = timedelta(minutes=env.int("PORTAL_MAGIC_LINK_MINUTES", default=30))
+PORTAL_MAGIC_LINK_RATE_PER_IP = env("PORTAL_MAGIC_LINK_RATE_PER_IP", default="10/m") or None
+PORTAL_MAGIC_LINK_RATE_PER_EMAIL = env("PORTAL_MAGIC_LINK_RATE_PER_EMAIL", default="5/h") or None
+PORTAL_COMMENT_RATE_PER_CONTACT = env("PORTAL_COMMENT_RATE_PER_CONTACT", default="30/h") or None
+PORTAL_SESSION_AGE = timedelta(days=env.int("PORTAL_SESSION_DAYS", default=14))
+# Absolute base for links in e-mails (e.g. "https://earshot.example.com"); when empty, the
+# address the contact used to request the link is used (already checked by ALLOWED_HOSTS).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
+CELERY_BEAT_SCHEDULE["portal-purge-magic-links"] = {
+    "task": "portal.purge_magic_links",
+    "schedule": timedelta(hours=6),
+}

@@ -1,0 +1,58 @@
+"""Reads for the web form and the portal. Every query is scoped to one firm, and portal reads to
+one contact: a contact never sees another contact's items, whatever ids they send."""
+
+from django.db.models import QuerySet
+
+from feedback.models import Channel, Contact, Engagement, Feedback, Firm, Source, Touchpoint
+
+
+def form_source_get(*, public_key: str) -> Source:
+    """The live web-form Source with this public key.
+
+    Raises Source.DoesNotExist for an unknown key, a disabled form, or a key that belongs to a
+    Source of another channel (an API key must not double as a form key).
+    """
+    return (
+        Source.objects.select_related("firm")
+        .exclude(status=Source.Status.DISABLED)
+        .get(public_key=public_key, channel=Channel.FORM)
+    )
+
+
+def portal_firm_get(*, slug: str) -> Firm:
+    """Raises Firm.DoesNotExist for an unknown slug."""
+    return Firm.objects.get(slug=slug)
+
+
+def portal_contact_get(*, firm: Firm, pk: int, email: str) -> Contact | None:
+    """The signed-in contact, or None if it was deleted, moved firm or changed its e-mail since
+    the session began (either change ends the session)."""
+    return (
+        Contact.objects.select_related("client", "firm")
+        .filter(firm=firm, pk=pk, email__iexact=email)
+        .first()
+    )
+
+
+def portal_history(*, contact: Contact) -> QuerySet[Feedback]:
+    """The contact's own feedback, newest first, whatever channel it arrived on.
+
+    This is the hook for the firm's replies: annotate or prefetch them here (e.g. cases and their
+    replies) and render them in `portal/home.html` under each item.
+    """
+    return (
+        Feedback.objects.filter(firm_id=contact.firm_id, contact=contact)
+        .select_related("engagement", "touchpoint")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def portal_engagement_list(*, contact: Contact) -> QuerySet[Engagement]:
+    """Engagements a contact may comment on: their own client's, nobody else's."""
+    return Engagement.objects.filter(firm_id=contact.firm_id, client_id=contact.client_id).order_by(
+        "name"
+    )
+
+
+def portal_touchpoint_list(*, firm: Firm) -> QuerySet[Touchpoint]:
+    return Touchpoint.objects.filter(firm=firm).order_by("order", "name")
