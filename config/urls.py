@@ -11,5 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("survey/", include("listening.campaigns.urls")),
+    path("campaigns/", include("listening.campaigns.urls_members")),
     path("listen/", include("listening.portal.urls")),
 ]

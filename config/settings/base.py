@@ -209,3 +209,23 @@ CELERY_BEAT_SCHEDULE["portal-purge-magic-links"] = {
     "task": "portal.purge_magic_links",
     "schedule": timedelta(hours=6),
 }
+
+# --- campaigns (surveys: listening.campaigns) ---
+INSTALLED_APPS += ["listening.campaigns"]
+# Absolute base for links in survey emails (signed survey and opt-out URLs).
+CAMPAIGNS_BASE_URL = env("CAMPAIGNS_BASE_URL", default="http://localhost:8000")
+# Invitations sent per run of email.send_due_invitations (bounded so one run stays short).
+CAMPAIGNS_SEND_BATCH_SIZE = env.int("CAMPAIGNS_SEND_BATCH_SIZE", default=200)
+# SMTP failures: attempts before an invitation is marked failed; backoff base in seconds.
+CAMPAIGNS_MAX_SEND_ATTEMPTS = env.int("CAMPAIGNS_MAX_SEND_ATTEMPTS", default=5)
+CAMPAIGNS_RETRY_BACKOFF_SECONDS = env.int("CAMPAIGNS_RETRY_BACKOFF_SECONDS", default=60)
+# A send claimed longer ago than this (worker died mid-send) is put back in the queue.
+CAMPAIGNS_STALE_CLAIM_MINUTES = env.int("CAMPAIGNS_STALE_CLAIM_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE["email.send_due_invitations"] = {
+    "task": "email.send_due_invitations",
+    "schedule": timedelta(minutes=1),
+}
+CELERY_BEAT_SCHEDULE["listening.review_requests_for_closed_engagements"] = {
+    "task": "listening.review_requests_for_closed_engagements",
+    "schedule": timedelta(hours=24),
+}

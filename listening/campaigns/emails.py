@@ -1,0 +1,60 @@
+"""Building survey emails: HTML + text alternatives, the firm's name and colour, and one-click
+opt-out headers (RFC 2369 List-Unsubscribe, RFC 8058 List-Unsubscribe-Post)."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from listening.campaigns import governance, tokens
+from listening.campaigns.models import SCORE_RANGE, Invitation, SurveyKind
+
+DEFAULT_QUESTIONS = {
+    SurveyKind.NPS: "How likely are you to recommend {firm} to a friend or colleague?",
+    SurveyKind.CSAT: "How satisfied were you with {firm}{at}?",
+    SurveyKind.CES: "How easy was it to get what you needed from {firm}{at}?",
+    SurveyKind.REVIEW: "How would you rate {firm}?",
+}
+
+
+def question_for(invitation: Invitation) -> str:
+    if invitation.campaign.question:
+        return invitation.campaign.question
+    at = f" ({invitation.touchpoint.name.lower()})" if invitation.touchpoint_id else ""
+    return DEFAULT_QUESTIONS[invitation.kind].format(firm=invitation.firm.name, at=at)
+
+
+def invitation_message(invitation: Invitation, *, reminder: bool = False) -> EmailMultiAlternatives:
+    """The email for an invitation (or its one reminder). Links are signed at build time, so a
+    reminder carries a freshly valid link."""
+    policy = governance.policy_defaults(invitation.firm_id)
+    survey = tokens.survey_url(invitation)
+    low, high = SCORE_RANGE[invitation.kind]
+    unsubscribe = tokens.optout_url(invitation.contact)
+    context = {
+        "firm": invitation.firm,
+        "contact": invitation.contact,
+        "question": question_for(invitation),
+        "survey_url": survey,
+        "scores": [(n, f"{survey}?score={n}") for n in range(low, high + 1)],
+        "unsubscribe_url": unsubscribe,
+        "colour": policy.brand_colour,
+        "reminder": reminder,
+        "kind": invitation.kind,
+    }
+    subject = ("Reminder: " if reminder else "") + context["question"]
+    message = EmailMultiAlternatives(
+        subject=subject[:200],
+        body=render_to_string("campaigns/email/invitation.txt", context),
+        from_email=policy.from_email or settings.DEFAULT_FROM_EMAIL,
+        to=[invitation.contact.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "X-Earshot-Invitation": str(invitation.pk),
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(
+        render_to_string("campaigns/email/invitation.html", context), "text/html"
+    )
+    return message

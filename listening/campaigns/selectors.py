@@ -1,0 +1,99 @@
+"""Reads for campaigns, scoped to a firm."""
+
+import csv
+import io
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+
+from feedback.models import Client, Contact, Firm
+from listening.campaigns.models import Campaign, Invitation, SkippedInvitation
+
+
+def campaign_recipients(*, campaign: Campaign) -> QuerySet[Contact]:
+    """Contacts a wave is for: the segment's clients (all clients when blank). Opted-out
+    contacts are included on purpose, so their skip is recorded."""
+    qs = Contact.objects.filter(firm_id=campaign.firm_id)
+    if campaign.segment:
+        qs = qs.filter(client__segment=campaign.segment)
+    return qs.order_by("client_id", "pk")
+
+
+def review_recipients(*, client: Client) -> QuerySet[Contact]:
+    """Every contact of the client. No score, rating or sentiment is consulted: review gating
+    (asking only the happy ones) is banned by review sites and hides problems."""
+    return Contact.objects.filter(client=client).order_by("pk")
+
+
+def campaign_get(*, firm: Firm, pk: int) -> Campaign:
+    """Raises Campaign.DoesNotExist for another firm's campaign, as for a missing one."""
+    return Campaign.objects.select_related("firm").get(firm=firm, pk=pk)
+
+
+def skip_list(*, firm: Firm, client: Client | None = None) -> QuerySet[SkippedInvitation]:
+    qs = SkippedInvitation.objects.filter(firm=firm)
+    if client is not None:
+        qs = qs.filter(client=client)
+    return qs.select_related("campaign", "contact", "client").order_by("-created_at")
+
+
+AUDIT_HEADER = [
+    "invitation_id",
+    "campaign",
+    "kind",
+    "client",
+    "contact_name",
+    "contact_email",
+    "occasion",
+    "status",
+    "scheduled_for",
+    "sent_at",
+    "reminder_sent_at",
+    "responded_at",
+    "score",
+]
+
+
+def invitation_audit_rows(*, campaign: Campaign) -> Iterator[list[str]]:
+    """Who was asked, when, and who answered: one row per invitation (skips excluded; they
+    have their own list)."""
+    invitations = (
+        Invitation.objects.filter(campaign=campaign)
+        .select_related("client", "contact", "response")
+        .order_by("scheduled_for", "pk")
+    )
+    for inv in invitations.iterator(chunk_size=500):
+        response = getattr(inv, "response", None)
+        yield [
+            str(inv.pk),
+            campaign.name,
+            inv.kind,
+            inv.client.name,
+            inv.contact.name,
+            inv.contact.email,
+            inv.occasion,
+            inv.status,
+            _iso(inv.scheduled_for),
+            _iso(inv.sent_at),
+            _iso(inv.reminder_sent_at),
+            _iso(inv.responded_at),
+            "" if response is None else str(response.score),
+        ]
+
+
+def invitation_audit_csv(*, campaign: Campaign) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(AUDIT_HEADER)
+    for row in invitation_audit_rows(campaign=campaign):
+        writer.writerow([_defuse(cell) for cell in row])
+    return out.getvalue()
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _defuse(cell: str) -> str:
+    # Spreadsheet formula injection: a contact name like "=HYPERLINK(...)" must stay text.
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

@@ -1,0 +1,2 @@
+"""Writes for campaigns. Import from the submodules: invitations, sending, responses, optout,
+launch."""

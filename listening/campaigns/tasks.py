@@ -1,0 +1,52 @@
+"""Thin Celery tasks: stable names, JSON-only arguments, idempotent (a missing row is a no-op).
+
+Routes (config/settings/base.py): "email.*" -> email queue, "listening.*" -> ingest queue.
+"""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from listening.campaigns.models import Campaign
+from listening.campaigns.services import launch, sending
+
+REVIEW_LOOKBACK = timedelta(days=7)
+
+
+@shared_task(name="email.send_due_invitations")
+def send_due_invitations(batch_size: int | None = None) -> dict:
+    """Send one bounded batch of due invitations and reminders. If the batch was full, queue
+    the next one, so a large wave drains without one long task."""
+    size = batch_size or settings.CAMPAIGNS_SEND_BATCH_SIZE
+    report = sending.invitations_send_due(batch_size=size)
+    if report.sent + report.reminded >= size:
+        transaction.on_commit(lambda: send_due_invitations.apply_async(kwargs={"batch_size": size}))
+    return {
+        "sent": report.sent,
+        "reminded": report.reminded,
+        "retrying": report.retrying,
+        "failed": report.failed,
+        "cancelled": report.cancelled,
+    }
+
+
+@shared_task(name="listening.campaign_launch")
+def campaign_launch(campaign_id: int, occasion: str = "") -> dict:
+    """Launch a wave (run by the campaign's django-celery-beat schedule). No-op for a missing
+    or inactive campaign; idempotent per occasion (default: today's date in the firm's zone)."""
+    campaign = Campaign.objects.select_related("firm").filter(pk=campaign_id).first()
+    if campaign is None or campaign.status != Campaign.Status.ACTIVE:
+        return {"invited": 0}
+    report = launch.campaign_launch(campaign=campaign, occasion=occasion)
+    return {"invited": report.invited, "already": report.already, "skipped": report.skipped}
+
+
+@shared_task(name="listening.review_requests_for_closed_engagements")
+def review_requests_for_closed_engagements() -> dict:
+    """Daily: review requests for engagements closed in the last week (idempotent overlap)."""
+    since = timezone.now().date() - REVIEW_LOOKBACK
+    report = launch.review_requests_for_closed_engagements(since=since)
+    return {"invited": report.invited, "already": report.already, "skipped": report.skipped}

@@ -1,0 +1,158 @@
+"""Public survey pages (no login: the signed link is the credential) and member views."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from feedback.models import Client
+from listening.campaigns import emails, selectors, tokens
+from listening.campaigns.models import SCORE_RANGE, Campaign, Invitation, Response
+from listening.campaigns.services.optout import contact_opt_out
+from listening.campaigns.services.responses import response_submit
+
+
+def _problem(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
+    return render(
+        request,
+        "campaigns/problem.html",
+        {"title": title, "message": message},
+        status=status,
+    )
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    # The page carries a bearer link: keep it out of shared caches and referrers.
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the question (a score may be pre-selected from the email); POST records the
+    answer. Submitting again updates the same answer while the link is valid."""
+    try:
+        invitation = tokens.invitation_from_token(token)
+    except tokens.TokenExpired:
+        return _no_store(
+            _problem(
+                request,
+                title="This survey link has expired",
+                message="Thank you for wanting to answer. The link is no longer valid; "
+                "if you would still like to tell us something, just reply to our email.",
+                status=410,
+            )
+        )
+    except tokens.TokenInvalid:
+        return _no_store(
+            _problem(
+                request,
+                title="This link is not valid",
+                message="The link may have been cut short when it was copied. Please use the "
+                "link in our email exactly as it is.",
+                status=400,
+            )
+        )
+    if invitation.status == Invitation.Status.CANCELLED:
+        return _no_store(
+            _problem(
+                request,
+                title="This survey was withdrawn",
+                message="There is nothing to answer here. Thank you.",
+                status=410,
+            )
+        )
+    existing = Response.objects.filter(invitation=invitation).first()
+    low, high = SCORE_RANGE[invitation.kind]
+    context = {
+        "invitation": invitation,
+        "firm": invitation.firm,
+        "question": emails.question_for(invitation),
+        "scores": list(range(low, high + 1)),
+        "low": low,
+        "high": high,
+        "selected": request.GET.get("score", existing.score if existing else ""),
+        "comment": existing.comment if existing else "",
+        "answered": existing is not None,
+        "errors": {},
+    }
+    if request.method == "GET":
+        return _no_store(render(request, "campaigns/respond.html", context))
+    score = request.POST.get("score", "")
+    comment = request.POST.get("comment", "")
+    try:
+        response = response_submit(invitation=invitation, score=score, comment=comment)
+    except ValidationError as exc:
+        context.update(
+            selected=score,
+            comment=comment,
+            errors=getattr(exc, "message_dict", {"__all__": exc.messages}),
+        )
+        return _no_store(render(request, "campaigns/respond.html", context, status=400))
+    return _no_store(
+        render(request, "campaigns/thanks.html", {"firm": invitation.firm, "response": response})
+    )
+
+
+@csrf_exempt  # RFC 8058 one-click: mail clients POST without a CSRF token
+@require_http_methods(["GET", "POST"])
+def optout(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for confirmation (mail scanners follow links; a GET must change nothing);
+    POST (the button, or a mail client's List-Unsubscribe-Post) opts the contact out."""
+    try:
+        contact = tokens.contact_from_optout_token(token)
+    except tokens.TokenInvalid:
+        return _no_store(
+            _problem(
+                request,
+                title="This link is not valid",
+                message="Please use the link in our email exactly as it is.",
+                status=400,
+            )
+        )
+    if request.method == "POST":
+        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+        contact_opt_out(contact=contact, via="one-click" if one_click else "link")
+        return _no_store(render(request, "campaigns/opted_out.html", {"firm": contact.firm}))
+    return _no_store(
+        render(request, "campaigns/optout.html", {"firm": contact.firm, "contact": contact})
+    )
+
+
+def _member_firm(request: HttpRequest):
+    member = getattr(request.user, "member", None)
+    if member is None or not member.sees_whole_firm:
+        raise Http404
+    return member.firm
+
+
+@login_required
+def review_audit_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The exportable audit of a campaign: who was asked, when, and who answered."""
+    try:
+        campaign = selectors.campaign_get(firm=_member_firm(request), pk=pk)
+    except Campaign.DoesNotExist as exc:
+        raise Http404 from exc
+    response = HttpResponse(
+        selectors.invitation_audit_csv(campaign=campaign), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-audit.csv"'
+    return response
+
+
+@login_required
+def client_skips(request: HttpRequest, pk: int) -> HttpResponse:
+    """Why each skipped invitation of a client was not sent."""
+    member = getattr(request.user, "member", None)
+    if member is None:
+        raise Http404
+    client = Client.objects.filter(firm_id=member.firm_id, pk=pk).first()
+    if client is None or not (
+        member.sees_whole_firm or client.account_managers.filter(pk=member.pk).exists()
+    ):
+        raise Http404
+    skips = selectors.skip_list(firm=member.firm, client=client)[:500]
+    return render(request, "campaigns/client_skips.html", {"client": client, "skips": skips})
