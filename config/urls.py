@@ -14,4 +14,7 @@ urlpatterns = [
     path("survey/", include("listening.campaigns.urls")),
     path("campaigns/", include("listening.campaigns.urls_members")),
     path("listen/", include("listening.portal.urls")),
+    path("review/", include("feedback.review.urls")),
+    path("dashboard/", include("feedback.dashboards.urls")),
+    path("api/", include("feedback.api.urls")),
 ]

@@ -10,3 +10,65 @@ def sweep_unanalysed() -> int:
     """Periodic safety net: every saved item is eventually analysed, even if a worker or the
     broker died. Idempotent: rows are claimed with a guarded UPDATE."""
     return feedback_sweep_unanalysed(older_than=timezone.now() - settings.FEEDBACK_SWEEP_AFTER)
+
+
+# --- Review workflow ---
+
+
+@shared_task(name="feedback.on_analysed")
+def on_analysed(feedback_ids: list[int]) -> list[int]:
+    """Sent by the NLP worker after it wrote analyses: run the rules, open cases, emit
+    `feedback.analysed`. Idempotent: one case per feedback ever; missing rows are skipped.
+    Returns the ids of the cases that exist for these items."""
+    from feedback.review.events import feedback_analysed_emit
+    from feedback.review.services import case_open_for_feedback
+
+    case_ids = []
+    for feedback_id in feedback_ids:
+        case = case_open_for_feedback(feedback_id=int(feedback_id))
+        if case is not None:
+            case_ids.append(case.pk)
+    feedback_analysed_emit(feedback_ids=[int(i) for i in feedback_ids])
+    return case_ids
+
+
+@shared_task(name="feedback.notify_case_opened")
+def notify_case_opened(case_id: int) -> bool:
+    from feedback.review.notify import case_opened_notify
+
+    return case_opened_notify(case_id=case_id)
+
+
+@shared_task(name="feedback.send_case_reply")
+def send_case_reply(event_id: int) -> bool:
+    from feedback.review.notify import case_reply_send
+
+    return case_reply_send(event_id=event_id)
+
+
+@shared_task(name="feedback.escalate_overdue_cases")
+def escalate_overdue_cases() -> int:
+    from feedback.review.services import cases_escalate_overdue
+
+    return cases_escalate_overdue()
+
+
+@shared_task(name="feedback.deliver_webhook")
+def deliver_webhook(delivery_id: int) -> str:
+    from feedback.webhooks import webhook_deliver
+
+    return webhook_deliver(delivery_id=delivery_id)
+
+
+@shared_task(name="feedback.retry_webhooks")
+def retry_webhooks() -> int:
+    from feedback.webhooks import webhooks_retry_due
+
+    return webhooks_retry_due()
+
+
+@shared_task(name="feedback.send_weekly_digests")
+def send_weekly_digests() -> int:
+    from feedback.review.digest import digests_send
+
+    return digests_send()

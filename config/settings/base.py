@@ -229,3 +229,46 @@ CELERY_BEAT_SCHEDULE["listening.review_requests_for_closed_engagements"] = {
     "task": "listening.review_requests_for_closed_engagements",
     "schedule": timedelta(hours=24),
 }
+
+# --- Review workflow, dashboards, API, webhooks (feedback.review / .api / .dashboards) ---
+# Absolute base URL used in emails and webhook payloads to link back to Earshot.
+EARSHOT_BASE_URL = env("EARSHOT_BASE_URL", default="http://localhost:8000")
+# Hours to answer a flagged case, per priority.
+REVIEW_SLA_HOURS = {
+    "urgent": env.int("REVIEW_SLA_URGENT_HOURS", default=4),
+    "high": env.int("REVIEW_SLA_HIGH_HOURS", default=24),
+    "normal": env.int("REVIEW_SLA_NORMAL_HOURS", default=72),
+    "low": env.int("REVIEW_SLA_LOW_HOURS", default=168),
+}
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "api_read": env("API_THROTTLE_READ", default="600/min"),
+    "api_write": env("API_THROTTLE_WRITE", default="120/min"),
+}
+SPECTACULAR_SETTINGS.update(
+    {
+        "DESCRIPTION": "Client feedback, analysis and cases. Authenticate with "
+        "`Authorization: Api-Key <key>` or a browser session.",
+        "SERVE_INCLUDE_SCHEMA": False,
+        "COMPONENT_SPLIT_REQUEST": True,
+        # Swagger UI served from our static files (drf-spectacular-sidecar), not a CDN.
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+    }
+)
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+CELERY_BEAT_SCHEDULE["feedback-escalate-overdue-cases"] = {
+    "task": "feedback.escalate_overdue_cases",
+    "schedule": timedelta(minutes=5),
+}
+CELERY_BEAT_SCHEDULE["feedback-retry-webhooks"] = {
+    "task": "feedback.retry_webhooks",
+    "schedule": timedelta(minutes=2),
+}
+CELERY_BEAT_SCHEDULE["feedback-weekly-digests"] = {
+    "task": "feedback.send_weekly_digests",
+    "schedule": timedelta(hours=1),  # idempotent per member and week; hourly catches up
+}

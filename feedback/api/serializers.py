@@ -1,0 +1,151 @@
+"""Output shapes of the API. No business logic: views call services/selectors."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from feedback.models import Case, CaseEvent, Feedback
+from feedback.review.rules import evidence_texts
+
+
+class ThemeOutSerializer(serializers.Serializer):
+    brand_promise_id = serializers.IntegerField()
+    brand_promise = serializers.CharField()
+    score = serializers.FloatField()
+    sentiment = serializers.CharField()
+    evidence = serializers.ListField(child=serializers.CharField())
+
+
+class EmotionOutSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    score = serializers.FloatField()
+
+
+class FeedbackOutSerializer(serializers.ModelSerializer):
+    client_name = serializers.CharField(source="client.name", default=None, allow_null=True)
+    emotions = serializers.SerializerMethodField()
+    themes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id",
+            "channel",
+            "source_id",
+            "external_id",
+            "client_id",
+            "client_name",
+            "contact_id",
+            "touchpoint_id",
+            "subject",
+            "text",
+            "language",
+            "rating",
+            "rating_scale",
+            "received_at",
+            "analysis_status",
+            "sentiment",
+            "sentiment_value",
+            "emotions",
+            "themes",
+        ]
+
+    @staticmethod
+    def _latest(rows: list) -> list:
+        # Prefetched rows of every analysis; keep the newest analysis's.
+        if not rows:
+            return []
+        newest = max(r.analysis_id for r in rows)
+        return [r for r in rows if r.analysis_id == newest]
+
+    @extend_schema_field(EmotionOutSerializer(many=True))
+    def get_emotions(self, obj: Feedback) -> list[dict]:
+        rows = self._latest(list(obj.emotion_tags.all()))
+        return EmotionOutSerializer(
+            [{"label": r.label, "score": r.score} for r in rows], many=True
+        ).data
+
+    @extend_schema_field(ThemeOutSerializer(many=True))
+    def get_themes(self, obj: Feedback) -> list[dict]:
+        rows = self._latest(list(obj.themes.all()))
+        data = [
+            {
+                "brand_promise_id": r.brand_promise_id,
+                "brand_promise": r.brand_promise.name,
+                "score": r.score,
+                "sentiment": r.sentiment,
+                "evidence": evidence_texts(r.evidence),
+            }
+            for r in rows
+        ]
+        return ThemeOutSerializer(data, many=True).data
+
+
+class FeedbackInSerializer(serializers.Serializer):
+    source = serializers.IntegerField(help_text="Id of one of your firm's sources.")
+    text = serializers.CharField(max_length=2_000_000, trim_whitespace=False)
+    external_id = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    received_at = serializers.DateTimeField(required=False)
+    sender = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    subject = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    client = serializers.IntegerField(required=False)
+    contact = serializers.IntegerField(required=False)
+    touchpoint = serializers.IntegerField(required=False)
+    rating = serializers.IntegerField(required=False, min_value=0, max_value=100)
+    rating_scale = serializers.ChoiceField(choices=[5, 10], required=False)
+    language = serializers.CharField(max_length=16, required=False, allow_blank=True)
+
+
+class FeedbackBulkInSerializer(serializers.Serializer):
+    items = FeedbackInSerializer(many=True, allow_empty=False, max_length=500)
+
+
+class IngestOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    created = serializers.BooleanField()
+
+
+class BulkIngestOutSerializer(serializers.Serializer):
+    results = IngestOutSerializer(many=True)
+
+
+class CaseEventOutSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "kind", "actor", "body", "created_at"]
+
+
+class CaseOutSerializer(serializers.ModelSerializer):
+    client_name = serializers.CharField(source="client.name", default=None, allow_null=True)
+    owner = serializers.CharField(source="owner.user.username", default=None, allow_null=True)
+    text = serializers.CharField(source="feedback.text")
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "feedback_id",
+            "client_id",
+            "client_name",
+            "owner_id",
+            "owner",
+            "status",
+            "priority",
+            "reasons",
+            "opened_at",
+            "due_at",
+            "acknowledged_at",
+            "resolved_at",
+            "outcome",
+            "text",
+        ]
+
+
+class CaseActionInSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=["acknowledge", "reassign", "note", "reply", "resolve"]
+    )
+    body = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    owner = serializers.IntegerField(required=False, help_text="Member id, for reassign.")
+    outcome = serializers.CharField(required=False, allow_blank=True, max_length=20)

@@ -1,0 +1,15 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from feedback.api import views
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("v1/feedback/", views.FeedbackListApi.as_view(), name="api-feedback-list"),
+    path("v1/feedback/bulk/", views.FeedbackBulkIngestApi.as_view(), name="api-feedback-bulk"),
+    path("v1/feedback/<int:pk>/", views.FeedbackDetailApi.as_view(), name="api-feedback-detail"),
+    path("v1/cases/", views.CaseListApi.as_view(), name="api-case-list"),
+    path("v1/cases/<int:pk>/", views.CaseDetailApi.as_view(), name="api-case-detail"),
+    path("v1/cases/<int:pk>/actions/", views.CaseActionApi.as_view(), name="api-case-action"),
+]

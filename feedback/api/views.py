@@ -1,0 +1,198 @@
+"""REST API views: one per operation; parse, call a service or selector, serialise."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from feedback.api import serializers as s
+from feedback.api.access import AUTHENTICATION, IsFirmMemberOrKey, viewer_of
+from feedback.api.filters import CaseFilter, FeedbackFilter
+from feedback.api.throttles import ReadThrottle, WriteThrottle
+from feedback.models import (
+    Case,
+    Client,
+    Contact,
+    Feedback,
+    Member,
+    Source,
+    ThemeMention,
+    Touchpoint,
+)
+from feedback.review import services as review
+from feedback.review.events import feedback_created_emit
+from feedback.review.selectors import case_events, case_get, case_list
+from feedback.selectors import feedback_list
+from feedback.services import feedback_ingest
+
+
+class BaseApi(APIView):
+    authentication_classes = AUTHENTICATION
+    permission_classes = [IsFirmMemberOrKey]
+
+    def get_throttles(self):  # type: ignore[no-untyped-def]
+        safe = self.request.method in ("GET", "HEAD", "OPTIONS")
+        return [ReadThrottle()] if safe else [WriteThrottle()]
+
+
+def _feedback_queryset(request: Request) -> QuerySet[Feedback]:
+    viewer = viewer_of(request)
+    if viewer.member is not None:
+        qs = feedback_list(member=viewer.member)
+    else:
+        qs = Feedback.objects.filter(firm_id=viewer.firm_id).select_related("client")
+    return qs.prefetch_related(
+        "emotion_tags",
+        Prefetch("themes", queryset=ThemeMention.objects.select_related("brand_promise")),
+    ).order_by("-received_at", "-pk")
+
+
+class FeedbackListApi(BaseApi, generics.ListAPIView):
+    """List and filter feedback with its analysis; POST ingests one item."""
+
+    serializer_class = s.FeedbackOutSerializer
+    filterset_class = FeedbackFilter
+
+    def get_queryset(self) -> QuerySet[Feedback]:
+        return _feedback_queryset(self.request)
+
+    @extend_schema(
+        request=s.FeedbackInSerializer,
+        responses={201: s.IngestOutSerializer, 200: s.IngestOutSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = s.FeedbackInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():
+            result = _ingest_one(request, data.validated_data)
+        code = status.HTTP_201_CREATED if result["created"] else status.HTTP_200_OK
+        return Response(result, status=code)
+
+
+def _firm_object(model: type, firm_id: int, pk: int | None, field: str) -> object | None:
+    if pk is None:
+        return None
+    obj = model.objects.filter(firm_id=firm_id, pk=pk).first()
+    if obj is None:
+        raise exceptions.ValidationError({field: "Not found in your firm."})
+    return obj
+
+
+def _ingest_one(request: Request, data: dict) -> dict:
+    viewer = viewer_of(request)
+    firm_id = viewer.firm_id
+    source = _firm_object(Source, firm_id, data["source"], "source")
+    try:
+        result = feedback_ingest(
+            source=source,
+            text=data["text"],
+            external_id=data.get("external_id") or None,
+            received_at=data.get("received_at"),
+            sender=data.get("sender", ""),
+            subject=data.get("subject", ""),
+            client=_firm_object(Client, firm_id, data.get("client"), "client"),
+            contact=_firm_object(Contact, firm_id, data.get("contact"), "contact"),
+            touchpoint=_firm_object(Touchpoint, firm_id, data.get("touchpoint"), "touchpoint"),
+            rating=data.get("rating"),
+            rating_scale=data.get("rating_scale"),
+            language=data.get("language", ""),
+        )
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError(exc.message_dict) from exc
+    if result.created:
+        feedback_created_emit(feedback=result.feedback)
+    return {"id": result.feedback.pk, "created": result.created}
+
+
+class FeedbackBulkIngestApi(BaseApi):
+    """Ingest up to 500 items in one all-or-nothing request."""
+
+    @extend_schema(request=s.FeedbackBulkInSerializer, responses={200: s.BulkIngestOutSerializer})
+    def post(self, request: Request) -> Response:
+        data = s.FeedbackBulkInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        results = []
+        with transaction.atomic():
+            for index, item in enumerate(data.validated_data["items"]):
+                try:
+                    results.append(_ingest_one(request, item))
+                except exceptions.ValidationError as exc:
+                    raise exceptions.ValidationError({"items": {index: exc.detail}}) from exc
+        return Response({"results": results})
+
+
+class FeedbackDetailApi(BaseApi, generics.RetrieveAPIView):
+    serializer_class = s.FeedbackOutSerializer
+
+    def get_queryset(self) -> QuerySet[Feedback]:
+        return _feedback_queryset(self.request)
+
+
+class CaseListApi(BaseApi, generics.ListAPIView):
+    """Cases visible to the caller (account managers: their clients' and their own)."""
+
+    serializer_class = s.CaseOutSerializer
+    filterset_class = CaseFilter
+
+    def get_queryset(self) -> QuerySet[Case]:
+        viewer = viewer_of(self.request)
+        return case_list(firm_id=viewer.firm_id, member=viewer.member)
+
+
+class CaseDetailApi(BaseApi):
+    @extend_schema(responses={200: s.CaseOutSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        viewer = viewer_of(request)
+        try:
+            case = case_get(firm_id=viewer.firm_id, member=viewer.member, pk=pk)
+        except Case.DoesNotExist as exc:
+            raise exceptions.NotFound() from exc
+        data = s.CaseOutSerializer(case).data
+        data["events"] = s.CaseEventOutSerializer(case_events(case=case), many=True).data
+        return Response(data)
+
+
+class CaseActionApi(BaseApi):
+    """Act on a case: acknowledge, reassign, note, reply or resolve."""
+
+    @extend_schema(request=s.CaseActionInSerializer, responses={200: s.CaseOutSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        viewer = viewer_of(request)
+        try:
+            case = case_get(firm_id=viewer.firm_id, member=viewer.member, pk=pk)
+        except Case.DoesNotExist as exc:
+            raise exceptions.NotFound() from exc
+        data = s.CaseActionInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if viewer.actor is None:
+            raise exceptions.PermissionDenied("This API key has no member to act as.")
+        action, v = data.validated_data["action"], data.validated_data
+        try:
+            if action == "acknowledge":
+                review.case_acknowledge(case=case, member=viewer.actor)
+            elif action == "note":
+                review.case_note(case=case, member=viewer.actor, body=v.get("body", ""))
+            elif action == "reply":
+                review.case_reply(case=case, member=viewer.actor, body=v.get("body", ""))
+            elif action == "resolve":
+                review.case_resolve(
+                    case=case,
+                    member=viewer.actor,
+                    outcome=v.get("outcome", ""),
+                    note=v.get("body", ""),
+                )
+            else:
+                owner = get_object_or_404(Member, firm_id=viewer.firm_id, pk=v.get("owner") or 0)
+                review.case_reassign(case=case, member=viewer.actor, owner=owner)
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
+        case = case_get(firm_id=viewer.firm_id, member=viewer.member, pk=pk)
+        return Response(s.CaseOutSerializer(case).data)

@@ -1,0 +1,105 @@
+"""Dashboards: the firm overview and the client page. Every chart has a CSV export with the
+same filters (?days=&client=&touchpoint=&channel=)."""
+
+import csv
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from feedback.dashboards import selectors as sel
+from feedback.dashboards.health import client_health
+from feedback.models import CaseEvent, Channel, Client, Touchpoint
+from feedback.review.views import member_required
+from feedback.selectors import client_list
+
+CHARTS = {
+    "sentiment": sel.sentiment_over_time,
+    "emotions": sel.emotion_mix,
+    "promises": sel.promise_scorecard,
+    "nps": sel.nps_trend,
+    "csat": sel.csat_by_touchpoint,
+}
+
+
+@member_required
+def overview(request: HttpRequest) -> HttpResponse:
+    f = sel.filters_from(request.member, request.GET)
+    scorecard = sel.promise_scorecard(f)
+    charts = {
+        "sentiment": sel.sentiment_over_time(f),
+        "emotions": sel.emotion_mix(f),
+        "promises": scorecard,
+        "nps": sel.nps_trend(f),
+        "csat": sel.csat_by_touchpoint(f),
+    }
+    context = {
+        "member": request.member,
+        "filters": f,
+        "query": request.GET.urlencode(),
+        "charts": charts,
+        "promise_summary": sel.promise_summary(scorecard),
+        "cases": sel.case_summary(f),
+        "clients": client_list(member=request.member),
+        "touchpoints": Touchpoint.objects.filter(firm_id=request.member.firm_id),
+        "channels": Channel.choices,
+        "days": (f.end - f.start).days,
+        "periods": [(30, "30 days"), (90, "90 days"), (180, "180 days"), (365, "1 year")],
+    }
+    return render(request, "feedback/dashboards/overview.html", context)
+
+
+@member_required
+def export_csv(request: HttpRequest, chart: str) -> HttpResponse:
+    if chart not in CHARTS:
+        raise Http404("No such chart.")
+    rows = CHARTS[chart](sel.filters_from(request.member, request.GET))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="earshot-{chart}.csv"'
+    writer = csv.writer(response)
+    if rows:
+        writer.writerow(rows[0].keys())
+        for row in rows:
+            # A leading =,+,-,@ would be run as a formula by spreadsheets.
+            writer.writerow(
+                "'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row.values()
+            )
+    return response
+
+
+@member_required
+def client_page(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        client = sel.client_get(member=request.member, pk=pk)
+    except Client.DoesNotExist as exc:
+        raise Http404("No such client.") from exc
+    feedback = list(
+        client.feedback.select_related("source", "contact", "touchpoint", "case").order_by(
+            "-received_at"
+        )[:100]
+    )
+    replies = CaseEvent.objects.filter(
+        case__client=client, kind__in=["reply", "resolved"]
+    ).select_related("actor", "case")[:100]
+    timeline = sorted(
+        [("feedback", item.received_at, item) for item in feedback]
+        + [("event", e.created_at, e) for e in replies],
+        key=lambda t: t[1],
+        reverse=True,
+    )
+    period = sel.filters_from(request.member, request.GET)
+    f = sel.Filters(
+        firm_id=period.firm_id,
+        member=period.member,
+        start=period.start,
+        end=period.end,
+        client_id=client.pk,
+    )
+    context = {
+        "member": request.member,
+        "client": client,
+        "timeline": timeline,
+        "health": client_health(client=client),
+        "charts": {"sentiment": sel.sentiment_over_time(f), "promises": sel.promise_scorecard(f)},
+        "query": f"client={client.pk}",
+    }
+    return render(request, "feedback/dashboards/client.html", context)

@@ -1,0 +1,271 @@
+"""Review queue pages (server-rendered, HTMX for actions). Function views, one per action."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from feedback.models import (
+    BrandPromise,
+    Case,
+    CaseOutcome,
+    EmotionTag,
+    Member,
+    Priority,
+    Role,
+    Rule,
+    Sentiment,
+    ThemeMention,
+)
+from feedback.review import services
+from feedback.review.corrections import tag_correct
+from feedback.review.rules import analysis_current, evidence_texts, rule_defaults_ensure
+from feedback.review.selectors import (
+    QUEUE_VIEWS,
+    case_can_act,
+    case_events,
+    case_get,
+    case_list,
+    member_assignable_list,
+)
+from feedback.services import audit_record
+
+
+def member_required(view: Callable) -> Callable:
+    """Signed in and a member of a firm; others get the no-firm page (403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        member = getattr(request.user, "member", None)
+        if member is None:
+            return render(request, "feedback/no_firm.html", status=403)
+        request.member = member
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _case_or_404(request: HttpRequest, pk: int) -> Case:
+    try:
+        return case_get(firm_id=request.member.firm_id, member=request.member, pk=pk)
+    except Case.DoesNotExist as exc:
+        raise Http404("No such case.") from exc
+
+
+@member_required
+def queue(request: HttpRequest) -> HttpResponse:
+    view = request.GET.get("view", "mine")
+    if view not in QUEUE_VIEWS:
+        view = "mine"
+    cases = case_list(firm_id=request.member.firm_id, member=request.member, view=view)
+    return render(
+        request,
+        "feedback/review/queue.html",
+        {"cases": cases[:200], "view": view, "views": QUEUE_VIEWS, "member": request.member},
+    )
+
+
+def _highlight(text: str, sentences: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """Split text into (segment, theme names) so evidence sentences can be marked up safely."""
+    spans: list[tuple[int, int, list[str]]] = []
+    for sentence, themes in sentences.items():
+        start = text.find(sentence)
+        if start >= 0 and not any(s < start + len(sentence) and start < e for s, e, _ in spans):
+            spans.append((start, start + len(sentence), themes))
+    segments: list[tuple[str, list[str]]] = []
+    cursor = 0
+    for start, end, themes in sorted(spans):
+        if start > cursor:
+            segments.append((text[cursor:start], []))
+        segments.append((text[start:end], themes))
+        cursor = end
+    if cursor < len(text):
+        segments.append((text[cursor:], []))
+    return segments
+
+
+def _case_context(request: HttpRequest, case: Case, error: object = None) -> dict:
+    feedback = case.feedback
+    analysis = analysis_current(feedback=feedback)
+    themes = list(
+        ThemeMention.objects.filter(analysis=analysis).select_related("brand_promise")
+        if analysis
+        else []
+    )
+    emotions = list(
+        EmotionTag.objects.filter(analysis=analysis).order_by("-score") if analysis else []
+    )
+    evidence: dict[str, list[str]] = {}
+    for mention in themes:
+        for sentence in evidence_texts(mention.evidence):
+            evidence.setdefault(sentence, []).append(mention.brand_promise.name)
+    for reason in case.reasons:
+        for sentence in reason.get("evidence", []):
+            evidence.setdefault(sentence, []).append(reason.get("rule", ""))
+    return {
+        "case": case,
+        "feedback": feedback,
+        "analysis": analysis,
+        "themes": themes,
+        "emotions": emotions,
+        "segments": _highlight(feedback.text, evidence),
+        "events": case_events(case=case),
+        "can_act": case_can_act(member=request.member, case=case),
+        "assignable": member_assignable_list(firm_id=case.firm_id),
+        "outcomes": CaseOutcome.choices,
+        "sentiments": Sentiment.choices,
+        "promises": BrandPromise.objects.filter(firm_id=case.firm_id, active=True),
+        "error": error,
+        "member": request.member,
+    }
+
+
+@member_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    return render(request, "feedback/review/case.html", _case_context(request, case))
+
+
+def _act(request: HttpRequest, pk: int, action: Callable[[Case], object]) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    try:
+        action(case)
+    except PermissionDenied:
+        return HttpResponse("You cannot act on this case.", status=403)
+    except ValidationError as exc:
+        error = "; ".join(" ".join(v) for v in exc.message_dict.values())
+        case.refresh_from_db()
+        return render(
+            request,
+            "feedback/review/_case_panel.html",
+            _case_context(request, case, error=error),
+            status=400,
+        )
+    if request.headers.get("HX-Request"):
+        case = _case_or_404(request, pk)
+        return render(request, "feedback/review/_case_panel.html", _case_context(request, case))
+    return redirect("review:case", pk=pk)
+
+
+@require_POST
+@member_required
+def case_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda c: services.case_acknowledge(case=c, member=request.member))
+
+
+@require_POST
+@member_required
+def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(case: Case) -> object:
+        owner_id = request.POST.get("owner", "")
+        owner = Member.objects.filter(
+            firm_id=request.member.firm_id, pk=int(owner_id) if owner_id.isdigit() else 0
+        ).first()
+        if owner is None:
+            raise ValidationError({"owner": "Choose a member of your firm."})
+        return services.case_reassign(case=case, member=request.member, owner=owner)
+
+    return _act(request, pk, action)
+
+
+@require_POST
+@member_required
+def case_note(request: HttpRequest, pk: int) -> HttpResponse:
+    body = request.POST.get("body", "")
+    return _act(request, pk, lambda c: services.case_note(case=c, member=request.member, body=body))
+
+
+@require_POST
+@member_required
+def case_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    body = request.POST.get("body", "")
+    return _act(
+        request, pk, lambda c: services.case_reply(case=c, member=request.member, body=body)
+    )
+
+
+@require_POST
+@member_required
+def case_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome, note = request.POST.get("outcome", ""), request.POST.get("note", "")
+    return _act(
+        request,
+        pk,
+        lambda c: services.case_resolve(case=c, member=request.member, outcome=outcome, note=note),
+    )
+
+
+@require_POST
+@member_required
+def case_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(case: Case) -> object:
+        if not case_can_act(member=request.member, case=case):
+            raise PermissionDenied
+        return tag_correct(
+            feedback=case.feedback,
+            member=request.member,
+            kind=request.POST.get("kind", ""),
+            key=request.POST.get("key", ""),
+            value=request.POST.get("value", ""),
+        )
+
+    return _act(request, pk, action)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def rules(request: HttpRequest) -> HttpResponse:
+    """The firm's flag rules; admins edit them (others read)."""
+    member = request.member
+    firm_rules = rule_defaults_ensure(firm=member.firm)
+    errors: list[str] = []
+    if request.method == "POST":
+        if member.role != Role.ADMIN:
+            return HttpResponse("Only admins can edit rules.", status=403)
+        errors = _rules_update(request, member, firm_rules)
+        if not errors:
+            return redirect("review:rules")
+    return render(
+        request,
+        "feedback/review/rules.html",
+        {"rules": firm_rules, "priorities": Priority.choices, "errors": errors, "member": member},
+        status=400 if errors else 200,
+    )
+
+
+def _rules_update(request: HttpRequest, member: Member, firm_rules: list[Rule]) -> list[str]:
+    errors: list[str] = []
+    for rule in firm_rules:
+        prefix = f"{rule.kind}-"
+        rule.enabled = request.POST.get(prefix + "enabled") == "on"
+        priority = request.POST.get(prefix + "priority", rule.priority)
+        if priority not in Priority.values:
+            errors.append(f"{rule}: unknown priority.")
+            continue
+        rule.priority = priority
+        raw = request.POST.get(prefix + "threshold", "").strip()
+        try:
+            rule.threshold = float(raw) if raw else None
+        except ValueError:
+            errors.append(f"{rule}: the threshold must be a number.")
+            continue
+        if prefix + "labels" in request.POST:
+            labels = request.POST.get(prefix + "labels", "")
+            rule.labels = [p.strip() for p in labels.splitlines() if p.strip()][:200]
+    if errors:
+        return errors
+    for rule in firm_rules:
+        rule.save()
+        audit_record(
+            firm=member.firm,
+            action="rule.updated",
+            obj=rule,
+            actor=member.user,
+            data={"enabled": rule.enabled, "priority": rule.priority, "threshold": rule.threshold},
+        )
+    return []

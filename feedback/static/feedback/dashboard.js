@@ -1,0 +1,89 @@
+// Draws every <canvas data-chart="..."> from the JSON embedded with json_script.
+(function () {
+  "use strict";
+  function data(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : [];
+  }
+  var colours = ["#2b6cb0", "#c53030", "#2f855a", "#b7791f", "#6b46c1", "#319795", "#d53f8c", "#4a5568"];
+  var builders = {
+    sentiment: function (rows) {
+      return {
+        type: "bar",
+        data: {
+          labels: rows.map(function (r) { return r.week; }),
+          datasets: [
+            { label: "Positive", data: rows.map(function (r) { return r.positive; }), backgroundColor: "#2f855a", stack: "s" },
+            { label: "Neutral", data: rows.map(function (r) { return r.neutral; }), backgroundColor: "#a0aec0", stack: "s" },
+            { label: "Negative", data: rows.map(function (r) { return r.negative; }), backgroundColor: "#c53030", stack: "s" }
+          ]
+        },
+        options: { animation: false, scales: { x: { stacked: true }, y: { stacked: true } } }
+      };
+    },
+    emotions: function (rows) {
+      return {
+        type: "doughnut",
+        data: {
+          labels: rows.map(function (r) { return r.label; }),
+          datasets: [{ data: rows.map(function (r) { return r.count; }), backgroundColor: colours }]
+        },
+        options: { animation: false }
+      };
+    },
+    promises: function (rows) {
+      var weeks = Array.from(new Set(rows.map(function (r) { return r.week; }))).sort();
+      var names = Array.from(new Set(rows.map(function (r) { return r.promise; })));
+      return {
+        type: "line",
+        data: {
+          labels: weeks,
+          datasets: names.map(function (name, i) {
+            return {
+              label: name,
+              borderColor: colours[i % colours.length],
+              data: weeks.map(function (w) {
+                var r = rows.find(function (x) { return x.promise === name && x.week === w; });
+                return r ? r.avg_sentiment : null;
+              })
+            };
+          })
+        },
+        options: { animation: false, spanGaps: true, scales: { y: { min: -1, max: 1 } } }
+      };
+    },
+    nps: function (rows) {
+      return {
+        type: "line",
+        data: {
+          labels: rows.map(function (r) { return r.week + " (n=" + r.responses + ")"; }),
+          datasets: [
+            { label: "NPS", data: rows.map(function (r) { return r.nps; }), borderColor: "#2b6cb0" },
+            { label: "NPS - margin", data: rows.map(function (r) { return r.nps - r.margin_of_error; }), borderColor: "#cbd5e0", borderDash: [4, 4] },
+            { label: "NPS + margin", data: rows.map(function (r) { return r.nps + r.margin_of_error; }), borderColor: "#cbd5e0", borderDash: [4, 4] }
+          ]
+        },
+        options: { animation: false, scales: { y: { min: -100, max: 100 } } }
+      };
+    },
+    csat: function (rows) {
+      return {
+        type: "bar",
+        data: {
+          labels: rows.map(function (r) { return r.touchpoint + " (n=" + r.responses + ")"; }),
+          datasets: [{ label: "CSAT %", data: rows.map(function (r) { return r.csat; }), backgroundColor: "#2b6cb0" }]
+        },
+        options: { animation: false, scales: { y: { min: 0, max: 100 } } }
+      };
+    }
+  };
+  function draw() {
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var kind = canvas.dataset.chart;
+      var chart = new Chart(canvas, builders[kind](data(kind)));
+      canvas.dataset.rendered = "1";
+      canvas.chart = chart;
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
+})();

@@ -1,0 +1,173 @@
+"""Outgoing webhooks: events signed with HMAC-SHA256, retried with exponential backoff, and
+logged per delivery (WebhookDelivery).
+
+Signature header: `Earshot-Signature: t=<unix seconds>,v1=<hex>` where hex is
+HMAC-SHA256(endpoint.secret, f"{t}.{body}"). Receivers should reject old timestamps."""
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from feedback.models import Firm, WebhookDelivery, WebhookEndpoint, WebhookFormat
+
+logger = logging.getLogger(__name__)
+
+DELIVER_TASK = "feedback.deliver_webhook"
+EVENTS = ("feedback.created", "feedback.analysed", "case.opened", "case.resolved")
+
+
+def signature_header(*, secret: str, body: bytes, timestamp: int) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def signature_verify(*, secret: str, body: bytes, header: str, tolerance_s: int = 300) -> bool:
+    """What a receiver does (used by our tests): constant-time compare, bounded clock skew."""
+    try:
+        parts = dict(p.split("=", 1) for p in header.split(","))
+        timestamp = int(parts["t"])
+    except (KeyError, ValueError):
+        return False
+    if abs(time.time() - timestamp) > tolerance_s:
+        return False
+    expected = signature_header(secret=secret, body=body, timestamp=timestamp)
+    return hmac.compare_digest(expected, header)
+
+
+def _enqueue(delivery_id: int, countdown: float = 0) -> None:
+    try:
+        current_app.send_task(DELIVER_TASK, args=[delivery_id], countdown=countdown)
+    except Exception:  # noqa: BLE001 - broker down: webhooks_retry_due picks it up
+        logger.warning("could not enqueue webhook delivery %s", delivery_id)
+
+
+def webhook_event_emit(*, firm: Firm, event: str, event_id: str, payload: dict) -> int:
+    """Record one delivery per subscribed endpoint and queue them on commit.
+
+    Idempotent: (endpoint, event_id) is unique, so emitting the same event again creates
+    nothing. Returns how many deliveries were created."""
+    assert event in EVENTS, event
+    endpoints = WebhookEndpoint.objects.filter(firm=firm, active=True)
+    body = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    created: list[int] = []
+    for endpoint in endpoints:
+        if endpoint.events and event not in endpoint.events:
+            continue
+        try:
+            with transaction.atomic():
+                delivery = WebhookDelivery.objects.create(
+                    endpoint=endpoint,
+                    firm=firm,
+                    event=event,
+                    event_id=event_id,
+                    payload=body,
+                    next_attempt_at=timezone.now(),
+                )
+        except IntegrityError:
+            continue
+        created.append(delivery.pk)
+    for pk in created:
+        transaction.on_commit(lambda pk=pk: _enqueue(pk))
+    return len(created)
+
+
+def _body(delivery: WebhookDelivery) -> bytes:
+    endpoint = delivery.endpoint
+    if endpoint.format in (WebhookFormat.SLACK, WebhookFormat.TEAMS):
+        text = delivery.payload.get("summary") or f"Earshot: {delivery.event}"
+        link = delivery.payload.get("url")
+        message = {"text": f"{text}\n{link}" if link else text}
+        return json.dumps(message).encode()
+    envelope = {
+        "id": delivery.event_id,
+        "event": delivery.event,
+        "created_at": delivery.created_at.isoformat(),
+        "data": delivery.payload,
+    }
+    return json.dumps(envelope, sort_keys=True).encode()
+
+
+def _backoff(attempts: int) -> timedelta:
+    base = settings.WEBHOOK_RETRY_BASE_SECONDS
+    return timedelta(seconds=min(base * 2 ** (attempts - 1), 6 * 3600))
+
+
+def webhook_deliver(*, delivery_id: int) -> str:
+    """Try to deliver one webhook. Returns the delivery's status afterwards.
+
+    Claimed with a guarded UPDATE (pending and due -> sending), so two workers never POST the
+    same delivery at once; a missing or finished delivery is a no-op. Non-2xx or network errors
+    schedule a retry with exponential backoff until WEBHOOK_MAX_ATTEMPTS, then `failed`."""
+    now = timezone.now()
+    claimable = Q(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=WebhookDelivery.Status.SENDING, next_attempt_at__lte=now - timedelta(minutes=10)
+    )
+    claimed = WebhookDelivery.objects.filter(claimable, pk=delivery_id).update(
+        status=WebhookDelivery.Status.SENDING, next_attempt_at=now
+    )
+    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    if delivery is None:
+        return "missing"
+    if not claimed:
+        return delivery.status
+    body = _body(delivery)
+    request = urllib.request.Request(  # noqa: S310 - URLField only admits http(s)
+        delivery.endpoint.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Earshot-Webhooks/1",
+            "Earshot-Event": delivery.event,
+            "Earshot-Delivery": delivery.event_id,
+            "Earshot-Signature": signature_header(
+                secret=delivery.endpoint.secret, body=body, timestamp=int(time.time())
+            ),
+        },
+    )
+    code: int | None = None
+    error = ""
+    try:
+        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as resp:  # noqa: S310
+            code = resp.status
+    except urllib.error.HTTPError as exc:
+        code, error = exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        error = f"{exc.__class__.__name__}: {exc}"[:1000]
+    attempts = delivery.attempts + 1
+    fields = {"attempts": attempts, "last_status_code": code, "last_error": error}
+    if code is not None and 200 <= code < 300:
+        fields.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=timezone.now())
+    elif attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+        fields.update(status=WebhookDelivery.Status.FAILED)
+    else:
+        delay = _backoff(attempts)
+        fields.update(status=WebhookDelivery.Status.PENDING, next_attempt_at=timezone.now() + delay)
+        _enqueue(delivery.pk, countdown=delay.total_seconds())
+    WebhookDelivery.objects.filter(pk=delivery.pk, status=WebhookDelivery.Status.SENDING).update(
+        **fields
+    )
+    return str(fields.get("status"))
+
+
+def webhooks_retry_due(*, limit: int = 500) -> int:
+    """Safety net for lost task messages: queue every due pending delivery."""
+    due = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now()
+    ).values_list("pk", flat=True)[:limit]
+    ids = list(due)
+    for pk in ids:
+        _enqueue(pk)
+    return len(ids)

@@ -1,0 +1,111 @@
+"""Fixtures for the review workflow: analysed feedback, signed-in browsers, API keys."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client as HttpClient
+from django.utils import timezone
+
+from feedback.api.keys import api_key_create
+from feedback.models import Analysis, EmotionTag, Feedback, Sentiment, ThemeMention
+from tests.factories import BrandPromiseFactory, FeedbackFactory, UserFactory
+
+
+def analyse(
+    feedback: Feedback,
+    *,
+    sentiment: str = Sentiment.NEGATIVE,
+    negative: float = 0.9,
+    emotions: dict[str, float] | None = None,
+    themes: list[tuple] | None = None,
+    model_version: str = "test-1",
+) -> Analysis:
+    """Write what the NLP worker writes: an Analysis, its emotion tags and theme mentions, and the
+    denormalised sentiment on the feedback. themes: (promise, sentiment, score, evidence)."""
+    positive = 1.0 - negative if sentiment == Sentiment.POSITIVE else 0.05
+    value = positive - negative
+    analysis, _ = Analysis.objects.update_or_create(
+        feedback=feedback,
+        model_version=model_version,
+        defaults={
+            "firm": feedback.firm,
+            "text_hash": feedback.text_hash,
+            "sentiment": sentiment,
+            "sentiment_value": value,
+            "sentiment_scores": {"negative": negative, "positive": positive},
+            "emotions": list((emotions or {}).keys()),
+        },
+    )
+    for label, score in (emotions or {}).items():
+        EmotionTag.objects.update_or_create(
+            analysis=analysis,
+            label=label,
+            defaults={
+                "feedback": feedback,
+                "firm": feedback.firm,
+                "score": score,
+                "received_at": feedback.received_at,
+            },
+        )
+    for promise, theme_sentiment, score, evidence in themes or []:
+        ThemeMention.objects.update_or_create(
+            analysis=analysis,
+            brand_promise=promise,
+            defaults={
+                "feedback": feedback,
+                "firm": feedback.firm,
+                "score": score,
+                "sentiment": theme_sentiment,
+                "sentiment_value": -0.8 if theme_sentiment == Sentiment.NEGATIVE else 0.8,
+                "evidence": evidence,
+                "received_at": feedback.received_at,
+            },
+        )
+    Feedback.objects.filter(pk=feedback.pk).update(
+        sentiment=sentiment, sentiment_value=value, analysis_status="done"
+    )
+    feedback.refresh_from_db()
+    return analysis
+
+
+@pytest.fixture
+def complaint(client_of, api_source):
+    """A negative comment from the account manager's client, with a contact to reply to."""
+    from tests.factories import ContactFactory
+
+    contact = ContactFactory(client=client_of, email="pat@globex.example", name="Pat")
+    feedback = FeedbackFactory(
+        source=api_source,
+        client=client_of,
+        contact=contact,
+        subject="Our matter",
+        text="Nobody answered my calls for a week. We are looking elsewhere for next year.",
+        received_at=timezone.now() - timedelta(hours=1),
+    )
+    return feedback
+
+
+@pytest.fixture
+def promise(firm):
+    return BrandPromiseFactory(firm=firm, name="Responsiveness")
+
+
+def browser_for(member=None) -> HttpClient:
+    browser = HttpClient()
+    if member is not None:
+        browser.force_login(member.user)
+    return browser
+
+
+@pytest.fixture
+def contact_user(db):
+    """A signed-in user who belongs to no firm (e.g. a client contact)."""
+    return UserFactory(username="carl-contact")
+
+
+@pytest.fixture
+def api_key(firm, admin_member):
+    key, secret = api_key_create(
+        firm=firm, name="CRM", scopes=["read", "write"], created_by=admin_member
+    )
+    return key, secret
