@@ -17,4 +17,5 @@ urlpatterns = [
     path("review/", include("feedback.review.urls")),
     path("dashboard/", include("feedback.dashboards.urls")),
     path("api/", include("feedback.api.urls")),
+    path("listening/", include("listening.urls")),
 ]

@@ -272,3 +272,30 @@ CELERY_BEAT_SCHEDULE["feedback-weekly-digests"] = {
     "task": "feedback.send_weekly_digests",
     "schedule": timedelta(hours=1),  # idempotent per member and week; hourly catches up
 }
+
+# --- listening: email, review sites, CSV import (listening/) ---
+# Fernet keys for channel credentials at rest (first encrypts, all decrypt). Empty = derived from
+# DJANGO_SECRET_KEY, fine for the embedded default; set it in production.
+LISTENING_FERNET_KEYS = env.list("LISTENING_FERNET_KEYS", default=[])
+LISTENING_IMAP_INTERVAL_SECONDS = env.int("LISTENING_IMAP_INTERVAL_SECONDS", default=120)
+LISTENING_REVIEW_INTERVAL_SECONDS = env.int("LISTENING_REVIEW_INTERVAL_SECONDS", default=900)
+LISTENING_IMAP_BATCH = env.int("LISTENING_IMAP_BATCH", default=500)
+LISTENING_HTTP_TIMEOUT = env.float("LISTENING_HTTP_TIMEOUT", default=20.0)
+LISTENING_MAX_INLINE_RETRY_AFTER = env.float("LISTENING_MAX_INLINE_RETRY_AFTER", default=2.0)
+LISTENING_BACKOFF_BASE_SECONDS = env.int("LISTENING_BACKOFF_BASE_SECONDS", default=60)
+LISTENING_BACKOFF_CAP_SECONDS = env.int("LISTENING_BACKOFF_CAP_SECONDS", default=6 * 3600)
+LISTENING_POLL_LEASE_SECONDS = env.int("LISTENING_POLL_LEASE_SECONDS", default=600)
+# Provider inbound webhooks (django-anymail). Every provider's endpoint requires HTTP basic auth
+# with WEBHOOK_SECRET ("user:password"); Mailgun's is also signed with its webhook signing key.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env.list("ANYMAIL_WEBHOOK_SECRET", default=[]) or None,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY", default="") or None,
+    # SNS subscription confirmation calls AWS; opt in where the web process may reach it.
+    "AMAZON_SES_AUTO_CONFIRM_SNS_SUBSCRIPTIONS": env.bool(
+        "AMAZON_SES_AUTO_CONFIRM_SNS_SUBSCRIPTIONS", default=False
+    ),
+}
+CELERY_BEAT_SCHEDULE["listening-poll-due-sources"] = {
+    "task": "listening.poll_due_sources",
+    "schedule": timedelta(minutes=1),
+}

@@ -1,0 +1,1 @@
+"""Writes of the listening channels, one module per concern; import from the submodules."""

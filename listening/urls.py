@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from listening import views
+
+app_name = "listening"
+urlpatterns = [
+    path("sources/<int:source_id>/email-upload", views.email_upload, name="email_upload"),
+    path("sources/<int:source_id>/csv-import", views.csv_import_new, name="csv_import_new"),
+    path("imports/<int:import_id>", views.csv_import_detail, name="csv_import_detail"),
+    path("triage", views.triage, name="triage"),
+    # Provider inbound webhooks: /listening/inbound/{mailgun,sendgrid,postmark,amazon_ses}/inbound/
+    path("inbound/", include("anymail.urls")),
+]

@@ -1,0 +1,129 @@
+"""Admin-facing pages of the listening channels: email upload, CSV import, triage.
+
+Only members who see the whole firm (admins, analysts) may use them; another firm's source or
+import is a 404, exactly like a missing one.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+from feedback.models import Source
+from listening.forms import CsvImportForm, EmailUploadForm
+from listening.models import CsvImport
+from listening.selectors import csv_import_get, source_get_for_member, triage_list
+from listening.services.csv_import import csv_import_create
+from listening.services.email import email_upload_ingest
+
+
+def firm_admin_required(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        member = getattr(request.user, "member", None)
+        if member is None or not member.sees_whole_firm:
+            raise PermissionDenied
+        request.member = member
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _source(request: HttpRequest, source_id: int) -> Source:
+    try:
+        return source_get_for_member(member=request.member, pk=source_id)
+    except Source.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    for field, messages in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+@firm_admin_required
+def email_upload(request: HttpRequest, source_id: int) -> HttpResponse:
+    source = _source(request, source_id)
+    form = EmailUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = email_upload_ingest(
+                    source=source, filename=upload.name or "", chunks=upload.chunks()
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+                status = 400
+        else:
+            status = 400
+    return render(
+        request,
+        "listening/email_upload.html",
+        {"source": source, "form": form, "report": report},
+        status=status,
+    )
+
+
+@firm_admin_required
+def csv_import_new(request: HttpRequest, source_id: int) -> HttpResponse:
+    source = _source(request, source_id)
+    form = CsvImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                job = csv_import_create(
+                    source=source,
+                    file=form.cleaned_data["file"],
+                    mapping=form.mapping(),
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                from listening.tasks import csv_import_run
+
+                transaction.on_commit(lambda: csv_import_run.delay(job.pk))
+                return redirect("listening:csv_import_detail", import_id=job.pk)
+        return render(
+            request, "listening/csv_import_new.html", {"source": source, "form": form}, status=400
+        )
+    return render(request, "listening/csv_import_new.html", {"source": source, "form": form})
+
+
+@firm_admin_required
+def csv_import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+    try:
+        job = csv_import_get(member=request.member, pk=import_id)
+    except CsvImport.DoesNotExist as exc:
+        raise Http404 from exc
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "id": job.pk,
+                "status": job.status,
+                "dry_run": job.dry_run,
+                "progress_percent": job.progress_percent,
+                "rows_total": job.rows_total,
+                "rows_done": job.rows_done,
+                "rows_created": job.rows_created,
+                "rows_duplicate": job.rows_duplicate,
+                "rows_failed": job.rows_failed,
+                "errors": job.errors,
+                "preview": job.preview,
+                "error": job.error,
+            }
+        )
+    return render(request, "listening/csv_import_detail.html", {"job": job})
+
+
+@firm_admin_required
+def triage(request: HttpRequest) -> HttpResponse:
+    items = triage_list(member=request.member)[:200]
+    return render(request, "listening/triage.html", {"items": items})
