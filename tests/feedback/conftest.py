@@ -93,7 +93,7 @@ def promise(firm):
 def browser_for(member=None) -> HttpClient:
     browser = HttpClient()
     if member is not None:
-        browser.force_login(member.user)
+        browser.force_login(getattr(member, "user", member))
     return browser
 
 

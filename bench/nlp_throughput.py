@@ -1,0 +1,212 @@
+"""NLP throughput, side by side in one run on the same texts (texts per second).
+
+    DATABASE_URL=postgres://... CELERY_BROKER_URL=redis://... HF_HUB_OFFLINE=1 \\
+        .venv/bin/python bench/nlp_throughput.py [--n 1000] [--naive-n 200] [--quantize]
+
+1. baseline: sentence-transformers `encode`, batched (embeddings only);
+2. naive: a transformers pipeline called one text at a time (on the first --naive-n texts);
+3. engine: `Engine.analyse` in batches (sentiment + emotions + themes, sentence level);
+4. full path: feedback_ingest -> Celery (a real worker on the nlp queue) -> rows in the database.
+The last line is one JSON object with baseline_tps, naive_tps, engine_tps, full_path_tps.
+"""
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+OPENERS = ["Thanks for the update.", "Quick note on the last quarter.", "Hi team,", "Feedback:"]
+SENTENCES = [
+    "The partner explained the options clearly and we felt well advised.",
+    "It took almost three weeks to get a reply to a simple question about the contract.",
+    "Your invoice was far higher than the estimate we agreed in January.",
+    "The associates were friendly, approachable and always happy to jump on a call.",
+    "We were impressed by the depth of expertise on cross-border tax matters.",
+    "Nobody told us the hearing had been moved, which was embarrassing in front of the board.",
+    "Honestly the onboarding was painless.",
+    "Please make sure the billing team copies our finance director next time.",
+    "Your network of local offices made the Singapore deal possible.",
+    "I am disappointed that the draft still had the errors we flagged last month.",
+    "Great job!",
+    "The new portal is confusing and I could not find the documents.",
+    "We will definitely recommend you to our sister companies.",
+    "Fees are fair for the quality of work delivered.",
+    "Response times have slipped since the team changed.",
+]
+
+
+def make_texts(n: int, seed: int = 7) -> list[str]:
+    """Deterministic, mixed-length feedback: 1 to 12 sentences, some with greetings/HTML."""
+    rnd = random.Random(seed)
+    texts = []
+    for _ in range(n):
+        k = rnd.choice([1, 1, 2, 2, 3, 4, 5, 8, 12])
+        body = " ".join(rnd.choice(SENTENCES) for _ in range(k))
+        if rnd.random() < 0.3:
+            body = f"{rnd.choice(OPENERS)} {body}"
+        texts.append(body)
+    return texts
+
+
+THEMES = [
+    {
+        "name": "Responsiveness",
+        "description": "We answer quickly and keep clients informed.",
+        "examples": ["they replied within the hour", "took weeks to get back to us"],
+    },
+    {
+        "name": "Value for money",
+        "description": "Fair, predictable fees.",
+        "examples": ["the invoice was higher than the estimate", "fair fees"],
+    },
+    {
+        "name": "Expertise",
+        "description": "Deep technical knowledge.",
+        "examples": ["they really know the subject"],
+    },
+    {
+        "name": "Approachability",
+        "description": "Friendly and easy to reach.",
+        "examples": ["always happy to talk"],
+    },
+]
+
+
+def timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def full_path(texts: list[str]) -> float:
+    """Seconds from the first feedback_ingest to the last item analysed by a real worker."""
+    from feedback.models import AnalysisStatus, BrandPromise, Feedback, Firm, Source
+    from feedback.services import feedback_ingest
+
+    firm = Firm.objects.create(name="Bench LLP", slug=f"bench-{os.getpid()}")
+    for t in THEMES:
+        BrandPromise.objects.create(
+            firm=firm, name=t["name"], description=t["description"], examples=t["examples"]
+        )
+    source = Source.objects.create(firm=firm, name="bench", channel="api")
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            "nlp",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+            "-n",
+            f"bench-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+
+        def wait(ids, timeout=1800):
+            deadline = time.monotonic() + timeout
+            while Feedback.objects.filter(
+                pk__in=ids, analysis_status=AnalysisStatus.DONE
+            ).count() < len(ids):
+                if time.monotonic() > deadline or worker.poll() is not None:
+                    raise RuntimeError("worker did not finish")
+                time.sleep(0.05)
+
+        # Warm-up (worker start + model load) is not part of the measured path.
+        wait([feedback_ingest(source=source, text="Warm-up.", external_id="warm").feedback.pk], 300)
+        started = time.perf_counter()
+        ids = [
+            feedback_ingest(source=source, text=t, external_id=f"b{i}").feedback.pk
+            for i, t in enumerate(texts)
+        ]
+        wait(ids)
+        return time.perf_counter() - started
+    finally:
+        worker.terminate()
+        worker.wait(30)
+        firm.delete()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--naive-n", type=int, default=200)
+    parser.add_argument("--quantize", action="store_true")
+    parser.add_argument("--skip-full-path", action="store_true")
+    args = parser.parse_args()
+    if args.quantize:
+        os.environ["NLP_QUANTIZE"] = "1"
+
+    import django
+
+    django.setup()
+    import numpy as np
+    from sentence_transformers import SentenceTransformer
+    from transformers import pipeline
+
+    from nlp.engine.config import EngineConfig
+    from nlp.engine.core import engine_get
+    from nlp.inference import embedded_encoder_path
+
+    texts = make_texts(args.n)
+    chars = sum(map(len, texts))
+    print(f"{len(texts)} texts, {chars / len(texts):.0f} chars on average", file=sys.stderr)
+    path = embedded_encoder_path()
+
+    st = SentenceTransformer(path, device="cpu")
+    st.encode(texts[:32])
+    baseline_s = timed(lambda: st.encode(texts, batch_size=64))
+
+    naive = pipeline("feature-extraction", model=path, tokenizer=path, device="cpu")
+    naive_texts = texts[: args.naive_n]
+    naive(naive_texts[0])
+    naive_s = timed(lambda: [naive(t) for t in naive_texts])
+
+    engine = engine_get(EngineConfig.from_settings())
+    engine.analyse(texts[:32], [THEMES] * 32)
+    engine_s = timed(lambda: engine.analyse(texts, [THEMES] * len(texts)))
+
+    # Fidelity of the engine's one-pass embedding against sentence-transformers.
+    sample = texts[:200]
+    ref = st.encode(sample, normalize_embeddings=True)
+    enc = engine.encoder.encode_segments(sample).layers[:, -1, :]
+    enc /= np.linalg.norm(enc, axis=1, keepdims=True)
+    cosine = float(np.min(np.sum(ref * enc, axis=1)))
+
+    full_s = float("nan") if args.skip_full_path else full_path(texts)
+    tps = {
+        "baseline_tps": len(texts) / baseline_s,
+        "naive_tps": len(naive_texts) / naive_s,
+        "engine_tps": len(texts) / engine_s,
+        "full_path_tps": len(texts) / full_s,
+    }
+    for key, value in tps.items():
+        print(f"{key:14s} {value:8.1f} texts/s  {value / tps['baseline_tps']:.2f}x baseline")
+    print(
+        f"engine min cosine to sentence-transformers (whole texts, 200): {cosine:.4f}; "
+        f"quantized={engine.encoder.quantized}"
+    )
+    print(json.dumps({k: round(v, 2) for k, v in tps.items()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""The engine: one encoder pass over sentences, then sentiment, emotions and themes.
+
+`Engine` is built once per process (`engine_get`, lock-protected) and is then safe to call from
+one thread at a time per process (Celery's prefork pool gives each worker process its own).
+"""
+
+import hashlib
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+from nlp.engine import heads as heads_mod
+from nlp.engine.config import EMBEDDED_ENCODER, SENTIMENT_ALIASES, EngineConfig
+from nlp.engine.features import pool_documents, prepare
+from nlp.engine.result import (
+    SENTIMENT_LABELS,
+    EmotionResult,
+    Result,
+    SentenceResult,
+    SentimentResult,
+    ThemeResult,
+)
+from nlp.engine.themes import DEFAULT_THRESHOLD, MAX_EVIDENCE, Theme, normalise_rows, theme_scores
+
+EMOTION_LABELS = [
+    "admiration",
+    "amusement",
+    "anger",
+    "annoyance",
+    "approval",
+    "caring",
+    "confusion",
+    "curiosity",
+    "desire",
+    "disappointment",
+    "disapproval",
+    "disgust",
+    "embarrassment",
+    "excitement",
+    "fear",
+    "gratitude",
+    "grief",
+    "joy",
+    "love",
+    "nervousness",
+    "optimism",
+    "pride",
+    "realization",
+    "relief",
+    "remorse",
+    "sadness",
+    "surprise",
+    "neutral",
+]
+
+
+class ConfigurationError(RuntimeError):
+    """The configured models cannot work together (e.g. embedded heads on another encoder)."""
+
+
+def _label_matrix(
+    model_labels: list[str], ours: Sequence[str], mapping: dict[str, str]
+) -> np.ndarray:
+    """(model_labels, ours) 0/1 matrix: summing mapped probabilities (1-2 stars -> negative)."""
+    matrix = np.zeros((len(model_labels), len(ours)), dtype=np.float32)
+    for i, name in enumerate(model_labels):
+        target = mapping.get(name) or mapping.get(name.lower()) or name.lower()
+        if target in ours:
+            matrix[i, ours.index(target)] = 1.0
+    if not matrix.any():
+        raise ConfigurationError(f"no label of {model_labels} maps to {list(ours)}")
+    return matrix
+
+
+class Engine:
+    def __init__(self, config: EngineConfig):
+        from nlp import inference
+
+        self.config = config
+        encoder_name = (
+            inference.embedded_encoder_path() if config.embedded_encoder else config.encoder
+        )
+        self.encoder = inference.encoder_get(encoder_name, quantize=config.quantize)
+        self.encoder.batch_size = config.batch_size
+        self.sentiment_head = self.emotion_head = None
+        self.sentiment_clf = self.emotion_clf = None
+        if config.sentiment_model:
+            self.sentiment_clf = inference.classifier_get(config.sentiment_model)
+            self.sentiment_map = _label_matrix(
+                self.sentiment_clf.labels,
+                SENTIMENT_LABELS,
+                {**SENTIMENT_ALIASES, **config.sentiment_label_map},
+            )
+        if config.emotion_model:
+            self.emotion_clf = inference.classifier_get(config.emotion_model)
+            self.emotion_map = _label_matrix(
+                self.emotion_clf.labels, EMOTION_LABELS, config.emotion_label_map
+            )
+        if not (config.sentiment_model and config.emotion_model):
+            if not config.embedded_encoder:
+                raise ConfigurationError(
+                    "the committed heads were trained on all-MiniLM-L6-v2: with NLP_ENCODER set, "
+                    "also set NLP_SENTIMENT_MODEL and NLP_EMOTION_MODEL (or retrain the heads)"
+                )
+            self.sentiment_head = heads_mod.head_load(heads_mod.WEIGHTS_DIR / "sentiment.npz")
+            self.emotion_head = heads_mod.head_load(heads_mod.WEIGHTS_DIR / "emotion.npz")
+        self.threshold = (
+            config.theme_threshold if config.theme_threshold is not None else DEFAULT_THRESHOLD
+        )
+        self._themes: dict[str, np.ndarray] = {}
+        self.models = self._models()
+        self.version = self._version()
+
+    def _models(self) -> dict:
+        def head_info(head, clf):
+            return (
+                {"model": clf.name}
+                if clf
+                else {"model": f"heads/{head.name}", "version": head.version}
+            )
+
+        return {
+            "encoder": EMBEDDED_ENCODER if self.config.embedded_encoder else self.config.encoder,
+            "quantized": self.encoder.quantized,
+            "sentiment": head_info(self.sentiment_head, self.sentiment_clf),
+            "emotion": head_info(self.emotion_head, self.emotion_clf),
+            "themes": {"method": "zero-shot cosine", "threshold": self.threshold},
+        }
+
+    def _version(self) -> str:
+        """Stable id of everything that changes the output: part of the Analysis upsert key."""
+        digest = hashlib.sha1(
+            repr(sorted(self.models.items())).encode(), usedforsecurity=False
+        ).hexdigest()[:10]
+        return f"earshot-nlp/{digest}"
+
+    def _theme_embeddings(self, theme: Theme) -> np.ndarray:
+        key = theme.fingerprint()
+        if key not in self._themes:
+            enc = self.encoder.encode_segments(theme.prototypes())
+            self._themes[key] = normalise_rows(enc.layers[:, -1, :])
+        return self._themes[key]
+
+    def analyse(self, texts: list[str], themes: Sequence[Sequence[Theme | dict]]) -> list[Result]:
+        """Analyse every text against its own theme list (themes[i] for texts[i]), one encoder
+        pass over all sentences. Never raises for odd text: empty gives a neutral Result."""
+        prepared = prepare(texts)
+        enc = self.encoder.encode_segments(prepared.flat)
+        docs = pool_documents(enc.layers, enc.tokens, prepared.owner, len(texts))
+        seg_sent, doc_sent = self._sentiment(prepared, enc, docs)
+        doc_emo = self._emotions(prepared, enc, docs)
+        emb = normalise_rows(enc.layers[:, -1, :]) if len(prepared.flat) else enc.layers[:, -1, :]
+        results, cursor = [], 0
+        for i, segs in enumerate(prepared.segments):
+            rows = slice(cursor, cursor + len(segs))
+            cursor += len(segs)
+            sentences = [
+                SentenceResult(s.text, s.start, s.end, SentimentResult.from_probs(p))
+                for s, p in zip(segs, seg_sent[rows], strict=True)
+            ]
+            doc_theme_list = [Theme.coerce(t) for t in themes[i]]
+            results.append(
+                Result(
+                    sentiment=SentimentResult.from_probs(doc_sent[i]) if segs else _neutral(),
+                    sentences=sentences,
+                    emotions=self._emotion_result(doc_emo[i]) if segs else _no_emotion(),
+                    themes=self._match(doc_theme_list, emb[rows], seg_sent[rows], sentences),
+                    models=self.models,
+                )
+            )
+        return results
+
+    def _sentiment(self, prepared, enc, docs) -> tuple[np.ndarray, np.ndarray]:
+        if self.sentiment_clf is None:
+            return self.sentiment_head.predict(enc.layers), self.sentiment_head.predict(docs)
+        seg = self.sentiment_clf.predict(prepared.flat) @ self.sentiment_map
+        seg = seg / np.maximum(seg.sum(1, keepdims=True), 1e-9)
+        w = enc.tokens.astype(np.float32)[:, None]
+        doc = np.zeros((len(prepared.segments), 3), np.float32)
+        np.add.at(doc, prepared.owner, seg * w)
+        doc /= np.maximum(doc.sum(1, keepdims=True), 1e-9)
+        return seg, doc
+
+    def _emotions(self, prepared, enc, docs) -> np.ndarray:
+        if self.emotion_clf is None:
+            return self.emotion_head.predict(docs)
+        seg = self.emotion_clf.predict(prepared.flat) @ self.emotion_map
+        doc = np.zeros((len(prepared.segments), len(EMOTION_LABELS)), np.float32)
+        # An emotion voiced in any one sentence counts for the document.
+        np.maximum.at(doc, prepared.owner, seg)
+        return doc
+
+    def _emotion_result(self, probs: np.ndarray) -> EmotionResult:
+        if self.emotion_head is not None:
+            labels, thresholds = self.emotion_head.labels, self.emotion_head.thresholds
+        else:
+            labels, thresholds = EMOTION_LABELS, np.full(len(EMOTION_LABELS), 0.5)
+        chosen = [lab for lab, p, t in zip(labels, probs, thresholds, strict=True) if p >= t]
+        if not chosen:
+            chosen = [labels[int(np.argmax(probs))]]
+        scores = {lab: round(float(p), 4) for lab, p in zip(labels, probs, strict=True)}
+        return EmotionResult(labels=sorted(chosen, key=lambda lab: -scores[lab]), scores=scores)
+
+    def _match(self, themes, emb, seg_sent, sentences) -> list[ThemeResult]:
+        if not themes or not sentences:
+            return []
+        scores = theme_scores(emb, [self._theme_embeddings(t) for t in themes])
+        out = []
+        for j, theme in enumerate(themes):
+            hits = np.flatnonzero(scores[:, j] >= self.threshold)
+            if not len(hits):
+                continue
+            hits = hits[np.argsort(-scores[hits, j])]
+            probs = seg_sent[hits].mean(0)
+            sentiment = SentimentResult.from_probs(probs)
+            out.append(
+                ThemeResult(
+                    name=theme.name,
+                    score=round(float(scores[hits[0], j]), 4),
+                    sentiment=sentiment.label,
+                    sentiment_value=round(sentiment.value, 4),
+                    evidence=[sentences[k].text for k in hits[:MAX_EVIDENCE]],
+                    key=theme.key,
+                )
+            )
+        return sorted(out, key=lambda t: -t.score)
+
+
+def _neutral() -> SentimentResult:
+    return SentimentResult("neutral", {"negative": 0.0, "neutral": 1.0, "positive": 0.0})
+
+
+def _no_emotion() -> EmotionResult:
+    return EmotionResult(["neutral"], {lab: float(lab == "neutral") for lab in EMOTION_LABELS})
+
+
+_LOCK = threading.Lock()
+_ENGINES: dict[str, Engine] = {}
+
+
+def engine_get(config: EngineConfig | None = None) -> Engine:
+    """The process-wide engine for this configuration, built once behind a lock."""
+    config = config or EngineConfig.from_settings()
+    with _LOCK:
+        key = repr(config)  # the label maps are dicts, so the config itself is unhashable
+        if key not in _ENGINES:
+            _ENGINES[key] = Engine(config)
+        return _ENGINES[key]

@@ -1,0 +1,75 @@
+"""The engine's result types: plain dataclasses that serialise to the documented JSON shape."""
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SENTIMENT_LABELS = ("negative", "neutral", "positive")
+
+
+@dataclass
+class SentimentResult:
+    label: str
+    scores: dict[str, float]
+
+    @property
+    def value(self) -> float:
+        """P(positive) - P(negative), in [-1, 1]: the number dashboards average."""
+        return self.scores.get("positive", 0.0) - self.scores.get("negative", 0.0)
+
+    @classmethod
+    def from_probs(cls, probs) -> "SentimentResult":
+        scores = {
+            label: round(float(p), 4) for label, p in zip(SENTIMENT_LABELS, probs, strict=True)
+        }
+        return cls(label=max(scores, key=scores.__getitem__), scores=scores)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "scores": self.scores, "value": round(self.value, 4)}
+
+
+@dataclass
+class SentenceResult:
+    text: str
+    start: int
+    end: int
+    sentiment: SentimentResult
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "sentiment": self.sentiment.to_dict()}
+
+
+@dataclass
+class EmotionResult:
+    labels: list[str]
+    scores: dict[str, float]
+
+
+@dataclass
+class ThemeResult:
+    name: str
+    score: float
+    sentiment: str
+    sentiment_value: float
+    evidence: list[str]
+    key: Any = None  # the caller's id for the theme (a BrandPromise pk), echoed back
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Result:
+    sentiment: SentimentResult
+    sentences: list[SentenceResult]
+    emotions: EmotionResult
+    themes: list[ThemeResult]
+    models: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentiment": self.sentiment.to_dict(),
+            "sentences": [s.to_dict() for s in self.sentences],
+            "emotions": asdict(self.emotions),
+            "themes": [t.to_dict() for t in self.themes],
+            "models": self.models,
+        }

@@ -1,0 +1,57 @@
+"""Zero-shot brand-promise matching at sentence level by embedding similarity.
+
+Each theme becomes a few prototype embeddings (its name with description, and each example
+phrase); a sentence's score for a theme is its best cosine similarity to those prototypes. A
+theme is mentioned when a sentence scores at least the threshold (calibrated for
+all-MiniLM-L6-v2 on nlp/engine/theme_calibration.json; settings NLP_THEME_THRESHOLD overrides).
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+DEFAULT_THRESHOLD = 0.40
+MAX_EVIDENCE = 3
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    description: str = ""
+    examples: tuple[str, ...] = field(default_factory=tuple)
+    key: Any = None
+
+    @classmethod
+    def coerce(cls, value: "Theme | dict") -> "Theme":
+        if isinstance(value, Theme):
+            return value
+        return cls(
+            name=str(value["name"]),
+            description=str(value.get("description") or ""),
+            examples=tuple(str(e) for e in value.get("examples") or () if str(e).strip()),
+            key=value.get("key", value.get("id")),
+        )
+
+    def prototypes(self) -> list[str]:
+        head = f"{self.name}: {self.description}" if self.description else self.name
+        return [head, *self.examples]
+
+    def fingerprint(self) -> str:
+        return hashlib.sha1(
+            "\x1f".join(self.prototypes()).encode(), usedforsecurity=False
+        ).hexdigest()
+
+
+def normalise_rows(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
+def theme_scores(sentence_emb: np.ndarray, proto_emb: list[np.ndarray]) -> np.ndarray:
+    """(n_sentences, n_themes): best cosine of each sentence to each theme's prototypes."""
+    out = np.zeros((len(sentence_emb), len(proto_emb)), dtype=np.float32)
+    for j, protos in enumerate(proto_emb):
+        if len(sentence_emb) and len(protos):
+            out[:, j] = (sentence_emb @ protos.T).max(axis=1)
+    return out

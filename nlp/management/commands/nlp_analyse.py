@@ -1,0 +1,74 @@
+"""`manage.py nlp_analyse --input in.jsonl --output out.jsonl [--themes themes.json]`.
+
+Streams: reads and writes one chunk of lines at a time, so memory does not grow with the input.
+"""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+def _chunks(handle, size: int):
+    chunk = []
+    for number, line in enumerate(handle, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"line {number}: invalid JSON ({exc})") from exc
+        if not isinstance(item, dict) or "text" not in item:
+            raise CommandError(f'line {number}: expected {{"id": ..., "text": ...}}')
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class Command(BaseCommand):
+    help = "Analyse a JSONL file of {id, text} lines into a JSONL file of {id, result} lines."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--input", type=Path, required=True, help="JSONL ('-' for stdin)")
+        parser.add_argument("--output", type=Path, required=True, help="JSONL ('-' for stdout)")
+        parser.add_argument("--themes", type=Path, default=None)
+        parser.add_argument("--chunk", type=int, default=256)
+
+    def handle(self, *args, input: Path, output: Path, themes, chunk: int, **kw):
+        from nlp.engine.core import engine_get
+        from nlp.engine.themes import Theme
+
+        theme_list = []
+        if themes:
+            try:
+                theme_list = [Theme.coerce(t) for t in json.loads(themes.read_text())]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise CommandError(
+                    f"--themes: expected a JSON list of {{name, ...}} ({exc})"
+                ) from exc
+        engine = engine_get()
+        source = sys.stdin if str(input) == "-" else input.open(encoding="utf-8")
+        sink = sys.stdout if str(output) == "-" else output.open("w", encoding="utf-8")
+        started, count = time.monotonic(), 0
+        try:
+            for items in _chunks(source, chunk):
+                texts = [str(item.get("text") or "") for item in items]
+                results = engine.analyse(texts, [theme_list] * len(texts))
+                for item, result in zip(items, results, strict=True):
+                    sink.write(
+                        json.dumps({"id": item.get("id"), "result": result.to_dict()}) + "\n"
+                    )
+                count += len(items)
+                rate = count / max(time.monotonic() - started, 1e-6)
+                sys.stderr.write(f"\ranalysed {count} texts ({rate:.0f}/s)")
+        finally:
+            sys.stderr.write("\n")
+            if sink is not sys.stdout:
+                sink.close()
+            if source is not sys.stdin:
+                source.close()

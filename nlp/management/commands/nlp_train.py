@@ -1,0 +1,29 @@
+"""`manage.py nlp_train --data-dir ../shared/data`: train the sentiment and emotion heads."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Train the embedded sentiment/emotion heads (writes nlp/weights/*.npz)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data-dir", type=Path, required=True)
+        parser.add_argument("--out-dir", type=Path, default=None)
+        parser.add_argument("--layers", default="", help="0-based encoder layers, e.g. 2,3,4,5")
+        parser.add_argument("--hidden", type=int, default=256)
+        parser.add_argument("--epochs", type=int, default=30)
+
+    def handle(self, *args, data_dir: Path, out_dir, layers: str, hidden: int, epochs: int, **kw):
+        from nlp.engine.heads import WEIGHTS_DIR
+        from nlp.training.train import train_heads
+
+        heads = train_heads(
+            data_dir,
+            out_dir or WEIGHTS_DIR,
+            layers=[int(x) for x in layers.split(",")] if layers else None,
+            hidden=hidden,
+            epochs=epochs,
+        )
+        self.stdout.write(f"wrote heads: {', '.join(sorted(heads))} to {out_dir or WEIGHTS_DIR}")

@@ -1,0 +1,292 @@
+"""Writes of the NLP pipeline: claim feedback, run the engine outside transactions, store results.
+
+Idempotent by construction: items are claimed with a compare-and-swap UPDATE (pending ->
+running), results are upserted by (feedback, model_version) with their emotion and theme rows
+replaced, and a result for text that changed since the claim is never written.
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from celery import current_app
+from django.db import OperationalError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from feedback.models import (
+    Analysis,
+    AnalysisStatus,
+    BrandPromise,
+    EmotionTag,
+    Feedback,
+    Firm,
+    ThemeMention,
+)
+from nlp.engine.result import Result
+from nlp.engine.themes import Theme
+
+logger = logging.getLogger(__name__)
+
+ANALYSE_TASK = "nlp.analyse_batch"
+ANALYSED_TASK = "feedback.on_analysed"
+MAX_ERROR_CHARS = 2000
+
+
+@dataclass
+class BatchOutcome:
+    done: list[int]
+    failed: list[int]
+    skipped: list[int]  # not claimable (missing, already done, claimed elsewhere) or stale
+
+
+def feedback_analysis_claim(*, feedback_ids: list[int]) -> list[int]:
+    """Claim pending items (pending -> running, attempts + 1) with one guarded UPDATE each.
+    Two workers given the same id never both claim it. Missing ids are ignored."""
+    claimed = []
+    for pk in dict.fromkeys(int(i) for i in feedback_ids):
+        if Feedback.objects.filter(pk=pk, analysis_status=AnalysisStatus.PENDING).update(
+            analysis_status=AnalysisStatus.RUNNING,
+            analysis_attempts=F("analysis_attempts") + 1,
+            analysis_updated_at=timezone.now(),
+        ):
+            claimed.append(pk)
+    return claimed
+
+
+def feedback_analysis_release(*, feedback_ids: list[int]) -> None:
+    """Give running items back (running -> pending) after a transient error, so a retry can
+    claim them again. Best effort: if this fails too, the sweeper re-queues them later."""
+    Feedback.objects.filter(pk__in=feedback_ids, analysis_status=AnalysisStatus.RUNNING).update(
+        analysis_status=AnalysisStatus.PENDING, analysis_updated_at=timezone.now()
+    )
+
+
+def feedback_analysis_fail(*, feedback_id: int, error: str) -> None:
+    """Terminal failure of one item: recorded as a visible status, never swallowed."""
+    Feedback.objects.filter(pk=feedback_id, analysis_status=AnalysisStatus.RUNNING).update(
+        analysis_status=AnalysisStatus.FAILED,
+        analysis_error=error[:MAX_ERROR_CHARS],
+        analysis_updated_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def analysis_write(
+    *, feedback_id: int, text_hash: str, result: Result, model_version: str
+) -> Analysis | None:
+    """Store one result. Locks the feedback row (SELECT ... FOR UPDATE) and re-checks that it is
+    still running with the analysed text; returns None (writing nothing) otherwise. Upserts the
+    Analysis of (feedback, model_version) and replaces its EmotionTag and ThemeMention rows, so
+    writing the same result twice leaves the same state."""
+    fb = Feedback.objects.select_for_update().filter(pk=feedback_id).first()
+    if fb is None or fb.analysis_status != AnalysisStatus.RUNNING or fb.text_hash != text_hash:
+        return None
+    analysis, _ = Analysis.objects.update_or_create(
+        feedback=fb,
+        model_version=model_version,
+        defaults={
+            "firm_id": fb.firm_id,
+            "text_hash": text_hash,
+            "sentiment": result.sentiment.label,
+            "sentiment_value": round(result.sentiment.value, 4),
+            "sentiment_scores": result.sentiment.scores,
+            "emotion_scores": result.emotions.scores,
+            "emotions": result.emotions.labels,
+            "sentences": [s.to_dict() for s in result.sentences],
+            "model_info": result.models,
+        },
+    )
+    analysis.emotion_tags.all().delete()
+    EmotionTag.objects.bulk_create(
+        EmotionTag(
+            analysis=analysis,
+            feedback=fb,
+            firm_id=fb.firm_id,
+            label=label,
+            score=result.emotions.scores.get(label, 0.0),
+            received_at=fb.received_at,
+        )
+        for label in result.emotions.labels
+    )
+    analysis.themes.all().delete()
+    ThemeMention.objects.bulk_create(
+        ThemeMention(
+            analysis=analysis,
+            feedback=fb,
+            firm_id=fb.firm_id,
+            brand_promise_id=theme.key,
+            score=theme.score,
+            sentiment=theme.sentiment,
+            sentiment_value=theme.sentiment_value,
+            evidence=theme.evidence,
+            received_at=fb.received_at,
+        )
+        for theme in result.themes
+        if theme.key is not None
+    )
+    fb.analysis_status = AnalysisStatus.DONE
+    fb.analysis_error = ""
+    fb.analysis_updated_at = timezone.now()
+    fb.sentiment = result.sentiment.label
+    fb.sentiment_value = round(result.sentiment.value, 4)
+    fb.save(
+        update_fields=[
+            "analysis_status",
+            "analysis_error",
+            "analysis_updated_at",
+            "sentiment",
+            "sentiment_value",
+        ]
+    )
+    return analysis
+
+
+def _themes_by_firm(firm_ids: set[int]) -> dict[int, list[Theme]]:
+    themes: dict[int, list[Theme]] = defaultdict(list)
+    for bp in BrandPromise.objects.filter(firm_id__in=firm_ids, active=True).order_by("pk"):
+        themes[bp.firm_id].append(
+            Theme(bp.name, bp.description, tuple(str(e) for e in bp.examples or ()), key=bp.pk)
+        )
+    return themes
+
+
+def _infer(engine, texts: list[str], themes: list[list[Theme]]) -> list[Result | Exception]:
+    """Whole batch in one pass; if that raises, item by item so one poison text fails alone."""
+    try:
+        return list(engine.analyse(texts, themes))
+    except Exception:  # noqa: BLE001 - isolate the poison item below
+        logger.exception("batch inference failed; retrying item by item")
+    out: list[Result | Exception] = []
+    for text, item_themes in zip(texts, themes, strict=True):
+        try:
+            out.append(engine.analyse([text], [item_themes])[0])
+        except Exception as exc:  # noqa: BLE001 - recorded on the item as its failure
+            out.append(exc)
+    return out
+
+
+def _top_up(feedback_ids: list[int], fill_to: int) -> list[int]:
+    """Add other pending items (oldest first) up to `fill_to`: ingestion sends one id per task,
+    and batching them is what makes the encoder fast. Claims stay compare-and-swap, so the
+    tasks for the added ids later find them taken and return at once."""
+    if len(feedback_ids) >= fill_to:
+        return feedback_ids
+    extra = (
+        Feedback.objects.filter(analysis_status=AnalysisStatus.PENDING)
+        .exclude(pk__in=feedback_ids)
+        .order_by("analysis_updated_at", "pk")
+        .values_list("pk", flat=True)[: fill_to - len(feedback_ids)]
+    )
+    return [*feedback_ids, *extra]
+
+
+def feedback_analyse_batch(
+    *, feedback_ids: list[int], engine=None, fill_to: int = 0
+) -> BatchOutcome:
+    """Analyse a batch end to end. Not atomic as a whole, on purpose: inference runs outside any
+    transaction and each item commits on its own. Safe to run twice or concurrently (claims).
+    With `fill_to`, other pending items join the batch up to that size. Raises OperationalError
+    (after releasing its claims) so the task can retry."""
+    from nlp.engine.core import engine_get
+
+    feedback_ids = [int(i) for i in feedback_ids]
+    claimed = feedback_analysis_claim(feedback_ids=_top_up(feedback_ids, fill_to))
+    outcome = BatchOutcome(
+        done=[], failed=[], skipped=[i for i in feedback_ids if i not in claimed]
+    )
+    if not claimed:
+        return outcome
+    try:
+        engine = engine or engine_get()
+        items = list(
+            Feedback.objects.filter(pk__in=claimed).values("pk", "firm_id", "text", "text_hash")
+        )
+        themes = _themes_by_firm({item["firm_id"] for item in items})
+        results = _infer(engine, [i["text"] for i in items], [themes[i["firm_id"]] for i in items])
+        for item, result in zip(items, results, strict=True):
+            if isinstance(result, Exception):
+                feedback_analysis_fail(
+                    feedback_id=item["pk"], error=f"{type(result).__name__}: {result}"
+                )
+                outcome.failed.append(item["pk"])
+                continue
+            try:
+                written = analysis_write(
+                    feedback_id=item["pk"],
+                    text_hash=item["text_hash"],
+                    result=result,
+                    model_version=engine.version,
+                )
+            except OperationalError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a row the database refuses is poison
+                logger.exception("could not store analysis of feedback %s", item["pk"])
+                feedback_analysis_fail(feedback_id=item["pk"], error=f"{type(exc).__name__}: {exc}")
+                outcome.failed.append(item["pk"])
+                continue
+            (outcome.done if written else outcome.skipped).append(item["pk"])
+    except OperationalError:
+        feedback_analysis_release(
+            feedback_ids=[i for i in claimed if i not in outcome.done + outcome.failed]
+        )
+        raise
+    _requeue_stale(claimed_ids=claimed, outcome=outcome)
+    if outcome.done:
+        done = list(outcome.done)
+        transaction.on_commit(lambda: current_app.send_task(ANALYSED_TASK, args=[done]))
+    return outcome
+
+
+def _requeue_stale(*, claimed_ids: list[int], outcome: BatchOutcome) -> None:
+    """Claimed items whose text changed mid-flight are put back to pending and re-sent."""
+    stale = [i for i in outcome.skipped if i in claimed_ids]
+    if not stale:
+        return
+    Feedback.objects.filter(pk__in=stale, analysis_status=AnalysisStatus.RUNNING).update(
+        analysis_status=AnalysisStatus.PENDING, analysis_updated_at=timezone.now()
+    )
+    transaction.on_commit(lambda: current_app.send_task(ANALYSE_TASK, args=[stale]))
+
+
+def feedback_reanalyse(
+    *,
+    firm: Firm | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    batch_size: int = 64,
+) -> int:
+    """Put matching feedback (done or failed) back to pending and queue it in batches on commit,
+    e.g. after a model change. Items already pending/running are left to their current run.
+    Returns how many items were queued."""
+    qs = Feedback.objects.filter(
+        Q(analysis_status=AnalysisStatus.DONE) | Q(analysis_status=AnalysisStatus.FAILED)
+    )
+    if firm is not None:
+        qs = qs.filter(firm=firm)
+    if since is not None:
+        qs = qs.filter(received_at__gte=since)
+    if until is not None:
+        qs = qs.filter(received_at__lt=until)
+    total = 0
+    ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        with transaction.atomic():
+            n = (
+                Feedback.objects.filter(pk__in=chunk)
+                .filter(
+                    Q(analysis_status=AnalysisStatus.DONE)
+                    | Q(analysis_status=AnalysisStatus.FAILED)
+                )
+                .update(
+                    analysis_status=AnalysisStatus.PENDING,
+                    analysis_attempts=0,
+                    analysis_error="",
+                    analysis_updated_at=timezone.now(),
+                )
+            )
+            total += n
+            transaction.on_commit(lambda c=chunk: current_app.send_task(ANALYSE_TASK, args=[c]))
+    return total

@@ -1,0 +1,66 @@
+"""Encoder features for the benchmark data, computed once and cached under var/nlp-cache/.
+
+Encoding ~120k texts takes a while on a small CPU; the cache is keyed by split and encoder so
+re-training heads or re-running the evaluation is fast. Cache files are never committed.
+"""
+
+import hashlib
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from nlp.engine.features import pool_documents, prepare
+from nlp.training import data
+
+CACHE_DIR = Path(__file__).resolve().parent.parent.parent / "var" / "nlp-cache"
+
+
+def splits(data_dir: Path) -> dict[str, data.Split]:
+    """Every split the heads are trained, tuned or evaluated on."""
+    semeval_train, semeval_dev = data.semeval_pool(data_dir)
+    return {
+        "goemotions_train": data.goemotions(data_dir, "train"),
+        "goemotions_dev": data.goemotions(data_dir, "dev"),
+        "goemotions_test": data.goemotions(data_dir, "test"),
+        "semeval_train": semeval_train,
+        "semeval_dev": semeval_dev,
+        "semeval_test": data.semeval_test(data_dir),
+        "tweeteval_emotion_test": data.tweeteval_emotion(data_dir, "test"),
+    }
+
+
+def features(name: str, split: data.Split, encoder, cache_dir: Path = CACHE_DIR) -> np.ndarray:
+    """Document features (n, n_layers, hidden) as float16 on disk; encoded on first request."""
+    key = hashlib.sha1(
+        ("\n".join(split.texts) + encoder.name).encode(), usedforsecurity=False
+    ).hexdigest()[:12]
+    path = cache_dir / f"{name}-{key}{'-q' if encoder.quantized else ''}.npy"
+    if path.exists():
+        return np.load(path).astype(np.float32)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    prepared = prepare(split.texts)
+    started = time.time()
+    parts_layers, parts_tokens = [], []
+    step = 2048
+    for i in range(0, len(prepared.flat), step):
+        enc = encoder.encode_segments(prepared.flat[i : i + step])
+        parts_layers.append(enc.layers)
+        parts_tokens.append(enc.tokens)
+        done = min(i + step, len(prepared.flat))
+        rate = done / max(time.time() - started, 1e-6)
+        print(f"{name}: {done}/{len(prepared.flat)} segments, {rate:.0f}/s", file=sys.stderr)
+    layers = np.concatenate(parts_layers) if parts_layers else np.zeros((0, 6, 384), np.float32)
+    tokens = np.concatenate(parts_tokens) if parts_tokens else np.zeros(0, np.int64)
+    docs = pool_documents(layers, tokens, prepared.owner, len(split.texts))
+    np.save(path, docs.astype(np.float16))
+    return docs
+
+
+if __name__ == "__main__":
+    from nlp.inference import embedded_encoder_path, encoder_get
+
+    encoder = encoder_get(embedded_encoder_path())
+    for name, split in splits(Path(sys.argv[1])).items():
+        features(name, split, encoder)

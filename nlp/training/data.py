@@ -1,0 +1,79 @@
+"""Readers for the benchmark data in ../shared/data (formats documented in each SOURCE.md)."""
+
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SENTIMENT_LABELS = ["negative", "neutral", "positive"]
+_ESCAPED = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+@dataclass
+class Split:
+    texts: list[str]
+    y: np.ndarray  # (n,) class ids, or (n, k) multi-hot
+
+
+def goemotions_labels(data_dir: Path) -> list[str]:
+    return (data_dir / "goemotions/original/labels.txt").read_text().split()
+
+
+def goemotions(data_dir: Path, split: str) -> Split:
+    """GoEmotions original taxonomy, multi-hot over 28 labels. No CSV quoting (see SOURCE.md)."""
+    labels = goemotions_labels(data_dir)
+    texts, rows = [], []
+    for line in (data_dir / f"goemotions/original/{split}.tsv").read_text().splitlines():
+        text, ids, _ = line.split("\t")
+        texts.append(text)
+        row = np.zeros(len(labels), dtype=np.float32)
+        row[[int(i) for i in ids.split(",")]] = 1
+        rows.append(row)
+    return Split(texts, np.stack(rows))
+
+
+def _tweet_text(text: str) -> str:
+    # The train pool stores some characters as literal \uXXXX escapes.
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def semeval_pool(data_dir: Path) -> tuple[Split, Split]:
+    """SemEval-2017 4A train pool de-duplicated by tweet id, split ~90/10 into train/dev by a
+    stable hash of the tweet id (the 2017 test is never touched here)."""
+    seen: dict[str, tuple[str, int]] = {}
+    for path in sorted((data_dir / "semeval2017-task4a/train_pool").glob("*.tsv")):
+        for line in path.read_text().splitlines():
+            cols = line.split("\t")
+            if len(cols) < 3 or cols[1] not in SENTIMENT_LABELS:
+                continue
+            seen.setdefault(cols[0], (_tweet_text(cols[2]), SENTIMENT_LABELS.index(cols[1])))
+    train: tuple[list[str], list[int]] = ([], [])
+    dev: tuple[list[str], list[int]] = ([], [])
+    for tweet_id, (text, label) in seen.items():
+        target = dev if zlib.crc32(tweet_id.encode()) % 10 == 0 else train
+        target[0].append(text)
+        target[1].append(label)
+    return Split(train[0], np.asarray(train[1])), Split(dev[0], np.asarray(dev[1]))
+
+
+def semeval_test(data_dir: Path) -> Split:
+    texts, ys = [], []
+    for path in sorted((data_dir / "semeval2017-task4a/test").glob("*.txt")):
+        for line in path.read_text().splitlines():
+            cols = line.split("\t")
+            if len(cols) >= 3 and cols[1] in SENTIMENT_LABELS:
+                texts.append(_tweet_text(cols[2]))
+                ys.append(SENTIMENT_LABELS.index(cols[1]))
+    return Split(texts, np.asarray(ys))
+
+
+TWEETEVAL_EMOTIONS = ["anger", "joy", "optimism", "sadness"]
+
+
+def tweeteval_emotion(data_dir: Path, split: str) -> Split:
+    base = data_dir / "tweeteval/emotion"
+    texts = (base / f"{split}_text.txt").read_text().splitlines()
+    ys = [int(x) for x in (base / f"{split}_labels.txt").read_text().split()]
+    return Split(texts, np.asarray(ys))

@@ -1,0 +1,66 @@
+"""The nlp_analyse and reanalyse commands, and the model card writer."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from nlp.management.commands.nlp_evaluate import BEGIN, END, card_update
+
+
+def test_nlp_analyse_streams_jsonl_with_themes(nlp_engine, tmp_path):
+    # given
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": "a", "text": "They answered within the hour, thank you!"})
+        + "\n\n"
+        + json.dumps({"id": 7, "text": ""})
+        + "\n"
+    )
+    themes = tmp_path / "themes.json"
+    themes.write_text(
+        json.dumps(
+            [
+                {
+                    "name": "Responsiveness",
+                    "description": "Quick answers",
+                    "examples": ["they replied within the hour"],
+                }
+            ]
+        )
+    )
+    out = tmp_path / "out.jsonl"
+    # when
+    call_command("nlp_analyse", input=source, output=out, themes=themes, chunk=1)
+    # then
+    lines = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [x["id"] for x in lines] == ["a", 7]
+    first = lines[0]["result"]
+    assert first["sentiment"]["label"] == "positive"
+    assert [t["name"] for t in first["themes"]] == ["Responsiveness"]
+    assert lines[1]["result"]["sentences"] == []
+
+
+def test_nlp_analyse_rejects_bad_lines(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("not json\n")
+    with pytest.raises(CommandError, match="line 1"):
+        call_command("nlp_analyse", input=source, output=tmp_path / "out.jsonl")
+
+
+@pytest.mark.django_db
+def test_reanalyse_refuses_an_unknown_firm():
+    with pytest.raises(CommandError, match="no firm"):
+        call_command("reanalyse", firm="nope")
+
+
+def test_card_update_replaces_only_the_metrics_block(tmp_path):
+    # given
+    card = tmp_path / "MODEL_CARD.md"
+    card.write_text(f"# Card\nintro\n{BEGIN}\nold\n{END}\noutro\n")
+    # when
+    card_update({"semeval2017_macro_recall": 0.7}, {"encoder": "e", "quantized": False}, card)
+    # then
+    text = card.read_text()
+    assert "intro" in text and "outro" in text and "old" not in text
+    assert "| `semeval2017_macro_recall` | 0.7000 |" in text

@@ -1,0 +1,145 @@
+"""The pipeline's services against the real database and the real embedded engine."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from feedback.models import Analysis, AnalysisStatus, EmotionTag, Feedback, ThemeMention, text_hash
+from nlp.services import (
+    analysis_write,
+    feedback_analyse_batch,
+    feedback_analysis_claim,
+    feedback_reanalyse,
+)
+from nlp.tasks import analyse_batch
+from tests.factories import BrandPromiseFactory, FeedbackFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _feedback(source, text: str) -> Feedback:
+    return FeedbackFactory(source=source, text=text, text_hash=text_hash(text))
+
+
+def _state(fb: Feedback) -> tuple:
+    fb.refresh_from_db()
+    analyses = list(Analysis.objects.filter(feedback=fb).values_list("pk", "sentiment", "emotions"))
+    tags = sorted(EmotionTag.objects.filter(feedback=fb).values_list("label", flat=True))
+    themes = sorted(
+        ThemeMention.objects.filter(feedback=fb).values_list("brand_promise__name", "evidence")
+    )
+    return fb.analysis_status, fb.sentiment, analyses, tags, themes
+
+
+@pytest.fixture
+def responsiveness(firm):
+    return BrandPromiseFactory(
+        firm=firm,
+        name="Responsiveness",
+        description="We answer clients quickly.",
+        examples=["they replied within the hour", "took weeks to get back to us"],
+    )
+
+
+def test_claim_is_compare_and_swap(api_source):
+    # given
+    fb = _feedback(api_source, "Fine.")
+    # when
+    first = feedback_analysis_claim(feedback_ids=[fb.pk, fb.pk])
+    second = feedback_analysis_claim(feedback_ids=[fb.pk])
+    # then
+    assert first == [fb.pk] and second == []
+    fb.refresh_from_db()
+    assert fb.analysis_status == AnalysisStatus.RUNNING and fb.analysis_attempts == 1
+
+
+def test_batch_writes_sentiment_emotions_and_themes(nlp_engine, api_source, responsiveness):
+    # given
+    fb = _feedback(api_source, "The partner took weeks to get back to us. Very disappointing.")
+    # when
+    outcome = feedback_analyse_batch(feedback_ids=[fb.pk], engine=nlp_engine)
+    # then
+    assert outcome.done == [fb.pk]
+    status, sentiment, analyses, tags, themes = _state(fb)
+    assert status == AnalysisStatus.DONE and sentiment == "negative"
+    assert len(analyses) == 1 and tags
+    assert themes == [("Responsiveness", ["The partner took weeks to get back to us."])]
+    assert fb.sentiment_value < 0
+
+
+def test_task_twice_gives_the_same_state_and_missing_rows_are_no_ops(nlp_engine, api_source):
+    # given
+    fb = _feedback(api_source, "Thank you, excellent advice as always!")
+    ids = json.loads(json.dumps([fb.pk, 999_999]))  # arguments survive a JSON round trip
+    # when
+    analyse_batch(ids)
+    once = _state(fb)
+    Feedback.objects.filter(pk=fb.pk).update(analysis_status=AnalysisStatus.PENDING)
+    analyse_batch(ids)
+    twice = _state(fb)
+    # then
+    assert once == twice
+    assert once[0] == AnalysisStatus.DONE and once[1] == "positive"
+
+
+def test_a_result_for_changed_text_is_not_written(nlp_engine, api_source):
+    # given a claimed item whose text is edited while inference runs
+    fb = _feedback(api_source, "Old text, all good.")
+    feedback_analysis_claim(feedback_ids=[fb.pk])
+    (result,) = nlp_engine.analyse([fb.text], [[]])
+    Feedback.objects.filter(pk=fb.pk).update(text="New text", text_hash=text_hash("New text"))
+    # when
+    written = analysis_write(
+        feedback_id=fb.pk,
+        text_hash=text_hash("Old text, all good."),
+        result=result,
+        model_version=nlp_engine.version,
+    )
+    # then
+    assert written is None
+    assert not Analysis.objects.filter(feedback=fb).exists()
+
+
+class PoisonOnMarker:
+    """Fault injection around the real engine: any batch holding the marker text raises, as a
+    model would on an input it cannot handle. Everything else is the real engine."""
+
+    def __init__(self, engine, marker: str):
+        self.engine, self.marker, self.version = engine, marker, engine.version
+
+    def analyse(self, texts, themes):
+        if self.marker in texts:
+            raise ValueError("cannot analyse this")
+        return self.engine.analyse(texts, themes)
+
+
+def test_a_poison_item_fails_alone(nlp_engine, api_source):
+    # given
+    good = _feedback(api_source, "Great result, thanks.")
+    poison = _feedback(api_source, "POISON")
+    # when
+    outcome = feedback_analyse_batch(
+        feedback_ids=[good.pk, poison.pk], engine=PoisonOnMarker(nlp_engine, "POISON")
+    )
+    # then
+    assert outcome.done == [good.pk] and outcome.failed == [poison.pk]
+    poison.refresh_from_db()
+    assert poison.analysis_status == AnalysisStatus.FAILED
+    assert "cannot analyse this" in poison.analysis_error
+
+
+def test_reanalyse_requeues_done_items_of_one_firm_only(api_source, other_firm):
+    # given
+    mine = _feedback(api_source, "a")
+    theirs = FeedbackFactory(source__firm=other_firm, text="b", text_hash=text_hash("b"))
+    Feedback.objects.update(analysis_status=AnalysisStatus.DONE, analysis_attempts=3)
+    # when
+    queued = feedback_reanalyse(firm=api_source.firm, since=timezone.now() - timedelta(days=30))
+    # then
+    assert queued == 1
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.analysis_status, mine.analysis_attempts) == (AnalysisStatus.PENDING, 0)
+    assert theirs.analysis_status == AnalysisStatus.DONE
