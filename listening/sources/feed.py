@@ -7,6 +7,7 @@ paging stops at the first page whose items are all older than the cursor.
 
 import calendar
 import json
+import warnings
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -93,6 +94,13 @@ def _when(struct: Any) -> datetime | None:
     return datetime.fromtimestamp(calendar.timegm(struct), tz=UTC) if struct else None
 
 
+def _updated(entry: Any) -> datetime | None:
+    # feedparser warns when `updated` silently falls back to `published`; we want exactly that.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _when(entry.get("updated_parsed") or entry.get("published_parsed"))
+
+
 def _xml_feed(body: bytes) -> tuple[list[Review], str]:
     import feedparser  # lazy: only feed pollers need it
 
@@ -116,7 +124,7 @@ def _xml_feed(body: bytes) -> tuple[list[Review], str]:
                 rating_scale=5,
                 author=str(entry.get("author") or ""),
                 created_at=_when(entry.get("published_parsed")),
-                updated_at=_when(entry.get("updated_parsed") or entry.get("published_parsed")),
+                updated_at=_updated(entry),
                 title=str(entry.get("title") or ""),
                 raw=raw,
             )
