@@ -1,0 +1,231 @@
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from feedback.api.keys import api_key_create, api_key_revoke
+from feedback.models import ApiKey, Case, Feedback
+from feedback.tasks import on_analysed
+from tests.factories import ClientFactory, FeedbackFactory, SourceFactory
+from tests.feedback.conftest import analyse, browser_for
+
+pytestmark = pytest.mark.django_db
+
+
+def key_client(secret: str) -> HttpClient:
+    return HttpClient(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+
+
+@pytest.fixture
+def case(complaint):
+    analyse(complaint, negative=0.95, emotions={"anger": 0.8})
+    (case_id,) = on_analysed([complaint.pk])
+    return Case.objects.get(pk=case_id)
+
+
+@pytest.fixture
+def rival_feedback(other_firm):
+    return FeedbackFactory(source=SourceFactory(firm=other_firm), text="Rival's secret.")
+
+
+def test_api_keys_are_stored_hashed_and_can_be_revoked(firm, api_key, case):
+    # given
+    key, secret = api_key
+    assert secret not in ApiKey.objects.values_list("hashed", flat=True)
+    assert key_client(secret).get(reverse("api-case-list")).status_code == 200
+
+    # when
+    api_key_revoke(key=key)
+
+    # then
+    assert key_client(secret).get(reverse("api-case-list")).status_code == 401
+    assert key_client(secret + "x").get(reverse("api-case-list")).status_code == 401
+
+
+def test_read_only_key_cannot_write(firm, api_source):
+    _, secret = api_key_create(firm=firm, name="BI", scopes=["read"])
+    response = key_client(secret).post(
+        reverse("api-feedback-list"),
+        {"source": api_source.pk, "text": "Hello"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+
+
+PERSONAS = ["anonymous", "contact", "account_manager", "analyst", "admin", "outsider"]
+
+
+def _browser(request, persona: str) -> HttpClient:
+    if persona == "anonymous":
+        return browser_for()
+    fixture = {"contact": "contact_user", "admin": "admin_member"}.get(persona, persona)
+    return browser_for(request.getfixturevalue(fixture))
+
+
+@pytest.mark.parametrize(
+    ("persona", "list_status", "detail_status", "sees"),
+    [
+        ("anonymous", 401, 401, None),
+        ("contact", 403, 403, None),
+        ("account_manager", 200, 200, True),
+        ("analyst", 200, 200, True),
+        ("admin", 200, 200, True),
+        ("outsider", 200, 404, False),
+    ],
+)
+def test_permission_matrix_for_reads(
+    request, case, rival_feedback, persona, list_status, detail_status, sees
+):
+    browser = _browser(request, persona)
+    urls = {
+        "feedback": (
+            reverse("api-feedback-list"),
+            reverse("api-feedback-detail", args=[case.feedback_id]),
+        ),
+        "cases": (reverse("api-case-list"), reverse("api-case-detail", args=[case.pk])),
+    }
+    for list_url, detail_url in urls.values():
+        listing = browser.get(list_url)
+        assert listing.status_code == list_status, (persona, list_url)
+        if sees is not None:
+            ids = {row["id"] for row in listing.json()["results"]}
+            ours = case.feedback_id if "feedback" in list_url else case.pk
+            assert (ours in ids) is sees, (persona, list_url)
+            if "feedback" in list_url:
+                # Each firm sees its own items only.
+                assert (rival_feedback.pk in ids) is (not sees)
+        assert browser.get(detail_url).status_code == detail_status, (persona, detail_url)
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("anonymous", 401),
+        ("contact", 403),
+        ("account_manager", 200),
+        ("analyst", 403),
+        ("admin", 200),
+        ("outsider", 404),
+    ],
+)
+def test_permission_matrix_for_case_actions(request, case, persona, expected):
+    response = _browser(request, persona).post(
+        reverse("api-case-action", args=[case.pk]),
+        {"action": "note", "body": "Seen"},
+        content_type="application/json",
+    )
+    assert response.status_code == expected
+    notes = case.events.filter(kind="note").count()
+    assert notes == (1 if expected == 200 else 0)
+
+
+def test_teammate_not_managing_the_client_sees_nothing(case, teammate):
+    browser = browser_for(teammate)
+    assert browser.get(reverse("api-case-list")).json()["count"] == 0
+    assert browser.get(reverse("api-case-detail", args=[case.pk])).status_code == 404
+
+
+def test_case_action_bad_input_is_400(case, account_manager):
+    browser = browser_for(account_manager)
+    url = reverse("api-case-action", args=[case.pk])
+    for data in [{"action": "dance"}, {"action": "resolve", "outcome": "x"}, {"action": "note"}]:
+        assert browser.post(url, data, content_type="application/json").status_code == 400
+
+
+def test_resolve_via_api_key(case, api_key):
+    _, secret = api_key
+    response = key_client(secret).post(
+        reverse("api-case-action", args=[case.pk]),
+        {"action": "resolve", "outcome": "addressed", "body": "Done"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "resolved"
+
+
+def test_ingest_single_is_idempotent_and_scoped(api_key, api_source, other_firm):
+    # given
+    _, secret = api_key
+    url = reverse("api-feedback-list")
+    body = {"source": api_source.pk, "text": "Great <b>work</b>", "external_id": "crm-1"}
+
+    # when
+    first = key_client(secret).post(url, body, content_type="application/json")
+    again = key_client(secret).post(url, body, content_type="application/json")
+    foreign = key_client(secret).post(
+        url,
+        {"source": SourceFactory(firm=other_firm).pk, "text": "x"},
+        content_type="application/json",
+    )
+    empty = key_client(secret).post(
+        url, {"source": api_source.pk, "text": "   "}, content_type="application/json"
+    )
+
+    # then
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert Feedback.objects.get().text == "Great work"
+    assert (foreign.status_code, empty.status_code) == (400, 400)
+
+
+def test_bulk_ingest_is_all_or_nothing(api_key, api_source, firm):
+    _, secret = api_key
+    url = reverse("api-feedback-bulk")
+    good = [{"source": api_source.pk, "text": f"Item {i}", "external_id": str(i)} for i in range(3)]
+    bad = key_client(secret).post(
+        url,
+        {"items": [*good, {"source": api_source.pk, "text": ""}]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert not Feedback.objects.exists()
+    ok = key_client(secret).post(url, {"items": good}, content_type="application/json")
+    assert ok.status_code == 200
+    assert [r["created"] for r in ok.json()["results"]] == [True, True, True]
+
+
+def test_feedback_filters_and_search(admin_member, api_source, client_of):
+    FeedbackFactory(source=api_source, client=client_of, text="Invoices were wrong")
+    FeedbackFactory(source=api_source, text="Lovely people")
+    browser = browser_for(admin_member)
+    url = reverse("api-feedback-list")
+    assert browser.get(url + "?q=invoice").json()["count"] == 1
+    assert browser.get(url + f"?client={client_of.pk}").json()["count"] == 1
+    assert browser.get(url + "?sentiment=bogus").status_code == 400
+
+
+def test_list_endpoints_pin_their_query_counts(
+    django_assert_num_queries, admin_member, api_source, firm, promise
+):
+    # given: 20 analysed items on 5 clients, each with a case
+    for i in range(20):
+        client = (
+            ClientFactory(firm=firm, name=f"C{i % 5}") if i < 5 else Feedback.objects.first().client
+        )
+        item = FeedbackFactory(source=api_source, client=client, text=f"Bad {i}. Really bad.")
+        analyse(
+            item,
+            negative=0.9,
+            emotions={"anger": 0.9},
+            themes=[(promise, "negative", 0.5, ["Really bad."])],
+        )
+        on_analysed([item.pk])
+    browser = browser_for(admin_member)
+    browser.get(reverse("api-case-list"))  # warm the session
+
+    # when / then: session + user + member, count, rows (+ prefetches), whatever the size
+    with django_assert_num_queries(7):
+        assert browser.get(reverse("api-feedback-list")).json()["count"] == 20
+    with django_assert_num_queries(5):
+        assert browser.get(reverse("api-case-list")).json()["count"] == 20
+
+
+def test_schema_and_docs_are_served(admin_member):
+    schema = browser_for().get(
+        reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    )
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/feedback/" in paths and "/api/v1/cases/{id}/actions/" in paths
+    docs = browser_for().get(reverse("api-docs"))
+    assert docs.status_code == 200
+    assert "cdn" not in docs.content.decode().lower()
