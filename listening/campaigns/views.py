@@ -86,11 +86,9 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     try:
         response = response_submit(invitation=invitation, score=score, comment=comment)
     except ValidationError as exc:
-        context.update(
-            selected=score,
-            comment=comment,
-            errors=getattr(exc, "message_dict", {"__all__": exc.messages}),
-        )
+        errors = dict(exc.message_dict) if hasattr(exc, "error_dict") else {}
+        general = errors.pop("__all__", []) if errors else exc.messages
+        context.update(selected=score, comment=comment, errors=errors, general_errors=general)
         return _no_store(render(request, "campaigns/respond.html", context, status=400))
     return _no_store(
         render(request, "campaigns/thanks.html", {"firm": invitation.firm, "response": response})
