@@ -1,0 +1,117 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback.dashboards.health import client_health
+from feedback.review.digest import digests_send
+from feedback.tasks import on_analysed
+from tests.factories import FeedbackFactory
+from tests.feedback.conftest import analyse, browser_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def heard(client_of, api_source, promise):
+    now = timezone.now()
+    for days, negative, rating in [(70, 0.05, 10), (50, 0.1, 9), (20, 0.9, 3), (10, 0.95, 2)]:
+        item = FeedbackFactory(
+            source=api_source,
+            client=client_of,
+            text=f"Comment {days} days ago about =cmd",
+            received_at=now - timedelta(days=days),
+            rating=rating,
+            rating_scale=10,
+        )
+        sentiment = "negative" if negative > 0.5 else "positive"
+        analyse(
+            item,
+            sentiment=sentiment,
+            negative=negative,
+            emotions={"anger": negative},
+            themes=[(promise, sentiment, 0.7, [item.text])],
+        )
+        on_analysed([item.pk])
+    return client_of
+
+
+def test_overview_renders_every_chart_with_data(heard, admin_member):
+    response = browser_for(admin_member).get(reverse("dashboards:overview") + "?days=90")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for chart in ["sentiment", "emotions", "promises", "nps", "csat"]:
+        assert f'id="{chart}"' in html
+    assert html.count("<canvas") == 4  # no CSAT answers (0-5) in this data
+    assert "chart-4.6.1.umd.min.js" in html
+    assert response.context["promise_summary"][0]["mentions"] == 4
+    assert response.context["cases"]["open"] == 2
+
+
+def test_dashboards_are_scoped(heard, outsider, teammate, contact_user):
+    assert browser_for().get(reverse("dashboards:overview")).status_code == 302
+    assert browser_for(contact_user).get(reverse("dashboards:overview")).status_code == 403
+    rival = browser_for(outsider).get(reverse("dashboards:overview"))
+    assert rival.context["charts"]["sentiment"] == []
+    assert (
+        browser_for(outsider).get(reverse("dashboards:client", args=[heard.pk])).status_code == 404
+    )
+    assert (
+        browser_for(teammate).get(reverse("dashboards:client", args=[heard.pk])).status_code == 404
+    )
+
+
+def test_csv_export_matches_the_chart(heard, account_manager):
+    response = browser_for(account_manager).get(
+        reverse("dashboards:export", args=["nps"]) + "?days=90"
+    )
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert sum(int(r["responses"]) for r in rows) == 4
+    assert (
+        browser_for(account_manager).get(reverse("dashboards:export", args=["nope"])).status_code
+        == 404
+    )
+    bad = browser_for(account_manager).get(
+        reverse("dashboards:export", args=["emotions"]) + "?days=x"
+    )
+    assert bad.status_code == 200  # lenient: bad filters fall back to defaults
+
+
+def test_client_page_explains_a_falling_health_score(heard, account_manager):
+    # when
+    response = browser_for(account_manager).get(reverse("dashboards:client", args=[heard.pk]))
+    health = client_health(client=heard)
+
+    # then
+    assert response.status_code == 200
+    factors = {f["factor"] for f in health.factors}
+    assert {
+        "Sentiment, last 30 days",
+        "Sentiment trend",
+        "Latest NPS answer",
+        "Open cases",
+    } <= factors
+    assert health.score < 50
+    assert "Sentiment is falling." in health.warnings
+    assert f'<strong id="health-score">{health.score}</strong>' in response.content.decode()
+
+
+def test_quiet_client_raises_an_early_warning(client_of, api_source):
+    now = timezone.now()
+    for weeks in [10, 11, 12, 13, 14]:
+        FeedbackFactory(
+            source=api_source, client=client_of, received_at=now - timedelta(weeks=weeks)
+        )
+    assert "A usually active client has gone quiet." in client_health(client=client_of).warnings
+
+
+def test_weekly_digest_is_sent_once_per_member(heard, account_manager):
+    first, second = digests_send(), digests_send()
+    assert (first, second) == (1, 0)
+    assert mail.outbox[-1].to == [account_manager.user.email]
+    assert "Open: 2" in mail.outbox[-1].body
