@@ -1,0 +1,283 @@
+"""Survey metrics: NPS, CSAT %, CES, response rate and the genuine review rating.
+
+Selectors, always scoped to one firm, optionally narrowed by client, touchpoint, client
+segment and period. Each returns a `Summary` with its sample size and a 95% margin of error,
+because a score without its n is not a finding.
+
+Scores are read from survey Feedback (every survey answer becomes one Feedback row through
+`feedback_ingest`, upserted per invitation, so re-submissions never double count); the kind of
+survey is `raw["survey_kind"]`. Response rates need the invitations, which live in the
+campaigns app: that model is looked up lazily so `feedback` does not import `listening`.
+
+Margins of error (z = 1.96): NPS uses the variance of the per-answer score (+1 promoter,
+0 passive, -1 detractor): sqrt((p + d - (p - d)^2) / n), in NPS points. Proportions (CSAT %,
+response rate) use the normal approximation sqrt(p(1-p)/n), in percentage points. Means (CES,
+review rating) use s / sqrt(n) with the sample standard deviation. With fewer than 2 answers
+the margin is None (unknown), never 0.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from django.apps import apps
+from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, TruncMonth, TruncQuarter
+
+from feedback.models import Client, Feedback, Firm, Touchpoint
+
+Z95 = 1.96
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    key: str
+    label: str
+    nps: float
+    source: str = "ClearlyRated, professional-services NPS benchmarks"
+
+
+# Shown beside a firm's own NPS.
+NPS_BENCHMARKS: tuple[Benchmark, ...] = (
+    Benchmark(key="us_legal", label="US legal services", nps=32),
+    Benchmark(key="us_canada_accounting", label="US/Canada accounting", nps=24),
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One metric over one slice. `value` is None when there is no answer.
+
+    Units: NPS -100..100; CSAT % and response rate 0..100; CES 1..7; review rating 1..5.
+    `margin_of_error` is the half-width of the 95% interval in the same unit.
+    """
+
+    metric: str
+    value: float | None
+    sample_size: int
+    margin_of_error: float | None
+    breakdown: dict[str, int] = field(default_factory=dict)
+    benchmarks: tuple[Benchmark, ...] = ()
+    confidence: float = 0.95
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        if self.value is None or self.margin_of_error is None:
+            return None
+        return (self.value - self.margin_of_error, self.value + self.margin_of_error)
+
+
+def survey_answers(
+    *,
+    firm: Firm,
+    kind: str,
+    client: Client | None = None,
+    touchpoint: Touchpoint | None = None,
+    segment: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> QuerySet[Feedback]:
+    """Scored survey answers of one kind for the slice; `start` inclusive, `end` exclusive
+    (on the time the answer was received)."""
+    qs = Feedback.objects.filter(firm=firm, raw__survey_kind=kind, rating__isnull=False)
+    if client is not None:
+        qs = qs.filter(client=client)
+    if touchpoint is not None:
+        qs = qs.filter(touchpoint=touchpoint)
+    if segment:
+        qs = qs.filter(client__segment=segment)
+    if start is not None:
+        qs = qs.filter(received_at__gte=start)
+    if end is not None:
+        qs = qs.filter(received_at__lt=end)
+    return qs
+
+
+def _nps_from_counts(promoters: int, passives: int, detractors: int) -> Summary:
+    n = promoters + passives + detractors
+    breakdown = {"promoters": promoters, "passives": passives, "detractors": detractors}
+    if n == 0:
+        return Summary("nps", None, 0, None, breakdown, NPS_BENCHMARKS)
+    p, d = promoters / n, detractors / n
+    moe = None if n < 2 else 100 * Z95 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n)
+    return Summary("nps", round(100 * (p - d), 1), n, _round(moe), breakdown, NPS_BENCHMARKS)
+
+
+_NPS_COUNTS = {
+    "promoters": Count("pk", filter=Q(rating__gte=9)),
+    "passives": Count("pk", filter=Q(rating__in=[7, 8])),
+    "detractors": Count("pk", filter=Q(rating__lte=6)),
+}
+
+
+def nps_summary(
+    *,
+    firm: Firm,
+    client: Client | None = None,
+    touchpoint: Touchpoint | None = None,
+    segment: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Summary:
+    """NPS = % promoters (9-10) - % detractors (0-6), with the benchmarks alongside."""
+    qs = survey_answers(
+        firm=firm,
+        kind="nps",
+        client=client,
+        touchpoint=touchpoint,
+        segment=segment,
+        start=start,
+        end=end,
+    )
+    return _nps_from_counts(**qs.aggregate(**_NPS_COUNTS))
+
+
+def nps_by(
+    *,
+    firm: Firm,
+    by: Literal["client", "touchpoint", "segment", "month", "quarter"],
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[tuple[object, Summary]]:
+    """NPS per client, touchpoint, segment, month or quarter (one query), ordered by key.
+    Keys are ids for client/touchpoint, strings for segment, dates for periods."""
+    keys = {
+        "client": F("client_id"),
+        "touchpoint": F("touchpoint_id"),
+        "segment": F("client__segment"),
+        "month": TruncMonth("received_at"),
+        "quarter": TruncQuarter("received_at"),
+    }
+    qs = survey_answers(firm=firm, kind="nps", start=start, end=end)
+    rows = qs.annotate(key=keys[by]).values("key").annotate(**_NPS_COUNTS).order_by("key")
+    return [
+        (
+            row["key"],
+            _nps_from_counts(row["promoters"], row["passives"], row["detractors"]),
+        )
+        for row in rows
+    ]
+
+
+def csat_summary(
+    *,
+    firm: Firm,
+    client: Client | None = None,
+    touchpoint: Touchpoint | None = None,
+    segment: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Summary:
+    """CSAT % = share of answers of 4 or 5 on the 1-5 scale."""
+    qs = survey_answers(
+        firm=firm,
+        kind="csat",
+        client=client,
+        touchpoint=touchpoint,
+        segment=segment,
+        start=start,
+        end=end,
+    )
+    counts = qs.aggregate(n=Count("pk"), satisfied=Count("pk", filter=Q(rating__gte=4)))
+    return _proportion("csat", counts["satisfied"], counts["n"], "satisfied")
+
+
+def ces_summary(
+    *,
+    firm: Firm,
+    client: Client | None = None,
+    touchpoint: Touchpoint | None = None,
+    segment: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Summary:
+    """CES = mean answer on the 1-7 scale (7 = very easy)."""
+    qs = survey_answers(
+        firm=firm,
+        kind="ces",
+        client=client,
+        touchpoint=touchpoint,
+        segment=segment,
+        start=start,
+        end=end,
+    )
+    return _mean("ces", qs)
+
+
+def review_rating_summary(
+    *,
+    firm: Firm,
+    client: Client | None = None,
+    segment: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Summary:
+    """Genuine review rating: the mean 1-5 rating over *all* review answers (everyone is
+    asked, nobody is filtered), with the distribution of stars."""
+    qs = survey_answers(
+        firm=firm, kind="review", client=client, segment=segment, start=start, end=end
+    )
+    summary = _mean("review_rating", qs)
+    stars = dict(qs.values_list("rating").annotate(n=Count("pk")).order_by())
+    breakdown = {f"{star}_stars": stars.get(star, 0) for star in range(1, 6)}
+    return Summary(
+        summary.metric, summary.value, summary.sample_size, summary.margin_of_error, breakdown
+    )
+
+
+def response_rate_summary(
+    *,
+    firm: Firm,
+    kind: str | None = None,
+    client: Client | None = None,
+    touchpoint: Touchpoint | None = None,
+    segment: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Summary:
+    """Share of sent invitations (sent in the period) that were answered. Reminders are not
+    extra invitations, so they never inflate the denominator."""
+    invitation_model = apps.get_model("campaigns", "Invitation")
+    qs = invitation_model.objects.filter(firm=firm, sent_at__isnull=False)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if client is not None:
+        qs = qs.filter(client=client)
+    if touchpoint is not None:
+        qs = qs.filter(touchpoint=touchpoint)
+    if segment:
+        qs = qs.filter(client__segment=segment)
+    if start is not None:
+        qs = qs.filter(sent_at__gte=start)
+    if end is not None:
+        qs = qs.filter(sent_at__lt=end)
+    counts = qs.aggregate(n=Count("pk"), answered=Count("pk", filter=Q(responded_at__isnull=False)))
+    return _proportion("response_rate", counts["answered"], counts["n"], "answered")
+
+
+def _proportion(metric: str, hits: int, n: int, label: str) -> Summary:
+    breakdown = {label: hits, "total": n}
+    if n == 0:
+        return Summary(metric, None, 0, None, breakdown)
+    p = hits / n
+    moe = None if n < 2 else 100 * Z95 * math.sqrt(p * (1 - p) / n)
+    return Summary(metric, round(100 * p, 1), n, _round(moe), breakdown)
+
+
+def _mean(metric: str, qs: QuerySet[Feedback]) -> Summary:
+    rating = Cast("rating", FloatField())
+    agg = qs.aggregate(n=Count("pk"), total=Sum(rating), squares=Sum(rating * rating))
+    n = agg["n"]
+    if n == 0:
+        return Summary(metric, None, 0, None)
+    mean = agg["total"] / n
+    moe = None
+    if n >= 2:
+        variance = max((agg["squares"] - n * mean * mean) / (n - 1), 0.0)
+        moe = Z95 * math.sqrt(variance / n)
+    return Summary(metric, round(mean, 2), n, _round(moe, 2))
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
