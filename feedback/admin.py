@@ -137,3 +137,60 @@ class AuditEventAdmin(FirmScopedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# --- Review workflow ---
+
+
+@admin.register(models.Rule)
+class RuleAdmin(FirmScopedAdmin):
+    list_display = ["kind", "enabled", "priority", "threshold"]
+    list_filter = ["enabled", "priority"]
+
+
+class CaseEventInline(admin.TabularInline):
+    model = models.CaseEvent
+    extra = 0
+    fields = ["created_at", "kind", "actor", "body"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(models.Case)
+class CaseAdmin(FirmScopedAdmin):
+    list_display = ["id", "client", "owner", "status", "priority", "due_at", "opened_at"]
+    list_filter = ["status", "priority"]
+    list_select_related = ["client", "owner__user"]
+    raw_id_fields = ["feedback"]
+    inlines = [CaseEventInline]
+
+
+@admin.register(models.TagCorrection)
+class TagCorrectionAdmin(FirmScopedAdmin):
+    list_display = ["feedback", "kind", "key", "value", "predicted", "corrected_by", "updated_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["feedback"]
+
+
+@admin.register(models.ApiKey)
+class ApiKeyAdmin(FirmScopedAdmin):
+    """Keys are created with feedback.api.keys.api_key_create (the secret is shown once);
+    the admin lists and revokes them."""
+
+    list_display = ["name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "hashed", "created_by", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(models.WebhookEndpoint)
+class WebhookEndpointAdmin(FirmScopedAdmin):
+    list_display = ["url", "format", "events", "active"]
+
+
+@admin.register(models.WebhookDelivery)
+class WebhookDeliveryAdmin(FirmScopedAdmin):
+    list_display = ["event", "endpoint", "status", "attempts", "last_status_code", "created_at"]
+    list_filter = ["status", "event"]
+    readonly_fields = [f.name for f in models.WebhookDelivery._meta.fields]

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from feedback.api import views
+from feedback.api import metrics, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("v1/cases/", views.CaseListApi.as_view(), name="api-case-list"),
     path("v1/cases/<int:pk>/", views.CaseDetailApi.as_view(), name="api-case-detail"),
     path("v1/cases/<int:pk>/actions/", views.CaseActionApi.as_view(), name="api-case-action"),
+    path("v1/metrics/", metrics.MetricsApi.as_view(), name="api-metrics"),
 ]

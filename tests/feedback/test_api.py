@@ -229,3 +229,31 @@ def test_schema_and_docs_are_served(admin_member):
     docs = browser_for().get(reverse("api-docs"))
     assert docs.status_code == 200
     assert "cdn" not in docs.content.decode().lower()
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("anonymous", 401),
+        ("contact", 403),
+        ("account_manager", 200),
+        ("analyst", 200),
+        ("admin", 200),
+        ("outsider", 200),
+    ],
+)
+def test_metrics_permission_matrix(request, client_of, api_source, persona, expected):
+    FeedbackFactory(
+        source=api_source, client=client_of, rating=3, rating_scale=10, raw={"survey_kind": "nps"}
+    )
+    response = _browser(request, persona).get(reverse("api-metrics"))
+    assert response.status_code == expected
+    if expected == 200:
+        assert set(response.json()) == {"nps", "csat", "ces", "review_rating"}
+
+
+def test_metrics_refuse_another_firms_client(client_of, outsider, account_manager):
+    url = reverse("api-metrics") + f"?client={client_of.pk}"
+    assert browser_for(outsider).get(url).status_code == 400
+    assert browser_for(account_manager).get(url).status_code == 200
+    assert browser_for(account_manager).get(reverse("api-metrics") + "?start=x").status_code == 400
