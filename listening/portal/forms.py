@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from feedback.models import Contact, Firm, Touchpoint
+from feedback.models import Contact, Engagement, Firm, Touchpoint
 from listening.portal.selectors import portal_engagement_list, portal_touchpoint_list
 
 
@@ -61,16 +61,21 @@ class CommentForm(forms.Form):
     """A signed-in contact's comment; engagements are limited to the contact's own client."""
 
     text = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 5}))
-    engagement = forms.ModelChoiceField(
-        queryset=None, required=False, label="About an engagement (optional)"
+    engagement: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Engagement.objects.none(), required=False, label="About an engagement (optional)"
     )
-    touchpoint = forms.ModelChoiceField(
-        queryset=None, required=False, label="About a stage (optional)"
+    touchpoint: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Touchpoint.objects.none(), required=False, label="About a stage (optional)"
     )
     submission_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, contact: Contact, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["text"] = _text_field("Your comment", rows=5)
-        self.fields["engagement"].queryset = portal_engagement_list(contact=contact)
-        self.fields["touchpoint"].queryset = portal_touchpoint_list(firm=contact.firm)
+        # Scoped per contact: a choice outside these querysets is a 400, never a leak.
+        engagement = self.fields["engagement"]
+        touchpoint = self.fields["touchpoint"]
+        assert isinstance(engagement, forms.ModelChoiceField)
+        assert isinstance(touchpoint, forms.ModelChoiceField)
+        engagement.queryset = portal_engagement_list(contact=contact)
+        touchpoint.queryset = portal_touchpoint_list(firm=contact.firm)

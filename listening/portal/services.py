@@ -69,7 +69,11 @@ def form_feedback_submit(*, source: Source, submission: FormSubmission) -> Inges
     """
     firm = source.firm
     email = submission.email.strip().lower()
-    contact = Contact.objects.filter(firm=firm, email__iexact=email).first() if email else None
+    contact = (
+        Contact.objects.select_related("client").filter(firm=firm, email__iexact=email).first()
+        if email
+        else None
+    )
     engagement = None
     if submission.engagement_reference:
         candidates = Engagement.objects.filter(firm=firm, reference=submission.engagement_reference)

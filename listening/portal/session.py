@@ -38,6 +38,7 @@ def portal_contact(request: HttpRequest, *, firm: Firm) -> Contact | None:
     data = request.session.get(SESSION_KEY)
     if not isinstance(data, dict) or data.get("firm_id") != firm.pk:
         return None
-    if float(data.get("expires") or 0) < time.time():
+    contact_id = data.get("contact_id")
+    if not isinstance(contact_id, int) or float(data.get("expires") or 0) < time.time():
         return None
-    return portal_contact_get(firm=firm, pk=data.get("contact_id"), email=data.get("email", ""))
+    return portal_contact_get(firm=firm, pk=contact_id, email=str(data.get("email", "")))

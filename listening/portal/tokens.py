@@ -24,9 +24,8 @@ def magic_token_make(*, jti: uuid.UUID) -> str:
 
 def magic_token_read(token: str) -> uuid.UUID:
     """The jti inside a genuine, unexpired token; raises MagicLinkInvalid otherwise."""
-    max_age = settings.PORTAL_MAGIC_LINK_MAX_AGE.total_seconds()
     try:
-        payload = signing.loads(token, salt=_SALT, max_age=max_age)
+        payload = signing.loads(token, salt=_SALT, max_age=settings.PORTAL_MAGIC_LINK_MAX_AGE)
         return uuid.UUID(hex=payload["j"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         # SignatureExpired is a BadSignature.

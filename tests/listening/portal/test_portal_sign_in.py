@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
@@ -184,3 +185,21 @@ def test_staff_sign_in_is_not_a_portal_sign_in(client, admin_member, firm):
     response = client.get(home_url(firm))
     assert response.status_code == 302
     assert response["Location"] == sign_in_url(firm)
+
+
+def test_portal_pages_work_with_csrf_enforced_and_refuse_posts_without_a_token(contact, firm):
+    # given a real browser: CSRF checks on, cookies kept between pages
+    browser = HttpClient(enforce_csrf_checks=True)
+    url = magic_url(contact)
+    # when it posts the confirmation without the page's token, it is refused
+    assert browser.post(url).status_code == 403
+    # and when it uses the token from the confirmation page, it is signed in
+    page = browser.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert browser.post(url, {"csrfmiddlewaretoken": token}).status_code == 303
+    home = browser.get(home_url(firm)).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', home).group(1)
+    comment = reverse("portal:comment_create", kwargs={"firm_slug": firm.slug})
+    assert browser.post(comment, {"text": "no token"}).status_code == 403
+    sent = browser.post(comment, {"text": "with token", "csrfmiddlewaretoken": token})
+    assert sent.status_code == 303
