@@ -9,7 +9,7 @@ from django.urls import reverse
 from feedback.models import Channel, Source
 from listening.portal.models import MagicLink
 from listening.portal.tokens import magic_token_make
-from tests.factories import ContactFactory, SourceFactory
+from tests.factories import ClientFactory, ContactFactory, SourceFactory
 
 
 @pytest.fixture(autouse=True)
@@ -44,8 +44,6 @@ def colleague(client_of):
 @pytest.fixture
 def foreign_contact(other_firm):
     """A contact of the other firm, with the same e-mail address as `contact`."""
-    from tests.factories import ClientFactory
-
     return ContactFactory(
         client=ClientFactory(firm=other_firm, name="Initech"), email="carla@globex.example"
     )
