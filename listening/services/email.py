@@ -1,6 +1,7 @@
 """Email into Feedback: one service for every way a message arrives (IMAP, webhook, upload)."""
 
 import mailbox
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,9 @@ from feedback.services import feedback_ingest
 from listening.mail.parsing import ParsedEmail, email_parse
 from listening.models import SkippedItem, TriageItem
 from listening.services.common import json_safe, skipped_record
+
+
+_MBOXRD_QUOTED = re.compile(rb"(?m)^>(>*From )")
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,8 @@ def email_upload_ingest(*, source: Source, filename: str, chunks) -> UploadRepor
         is_mbox = head.startswith(b"From ") or filename.lower().endswith((".mbox", ".mbx"))
         if is_mbox:
             box = mailbox.mbox(str(path), create=False)
-            messages = (box.get_bytes(key) for key in box.iterkeys())
+            # mboxrd: writers quote body lines starting "From " with ">"; undo one level.
+            messages = (_MBOXRD_QUOTED.sub(rb"\1", box.get_bytes(key)) for key in box.iterkeys())
         else:
             if b":" not in head.split(b"\n", 1)[0]:
                 raise ValidationError({"file": "This is not an .eml message or an mbox file."})

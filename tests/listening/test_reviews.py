@@ -1,6 +1,5 @@
 """Review connectors against a local HTTP server serving each API's documented shape."""
 
-
 import pytest
 from werkzeug import Response
 
