@@ -1,17 +1,19 @@
 """Magic-link sign-in: signed, expiring, single-use links and no enumeration."""
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import AuditEvent
 from listening.portal.models import MagicLink
-from listening.portal.services import magic_link_send
+from listening.portal.services import MagicLinkInvalid, magic_link_consume, magic_link_send
 from listening.portal.session import SESSION_KEY
 from tests.listening.portal.conftest import magic_url
 
@@ -203,3 +205,30 @@ def test_portal_pages_work_with_csrf_enforced_and_refuse_posts_without_a_token(c
     assert browser.post(comment, {"text": "no token"}).status_code == 403
     sent = browser.post(comment, {"text": "with token", "csrfmiddlewaretoken": token})
     assert sent.status_code == 303
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_racing_uses_of_one_link_sign_in_once(contact):
+    # given one link, opened at the same moment from two tabs
+    token = magic_url(contact).rsplit("/", 1)[1]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def use() -> None:
+        barrier.wait()
+        try:
+            magic_link_consume(firm=contact.firm, token=token)
+            outcomes.append("signed in")
+        except MagicLinkInvalid:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    # when both consume it
+    threads = [threading.Thread(target=use) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # then exactly one signs in
+    assert sorted(outcomes) == ["refused", "signed in"]
