@@ -1,7 +1,12 @@
 import django_filters
 from django.db.models import Q, QuerySet
 
+from feedback.api.fields import SaneIsoDateTimeField
 from feedback.models import AnalysisStatus, Case, CaseStatus, Channel, Feedback, Priority, Sentiment
+
+
+class SaneIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = SaneIsoDateTimeField
 
 
 class FeedbackFilter(django_filters.FilterSet):
@@ -11,8 +16,8 @@ class FeedbackFilter(django_filters.FilterSet):
     client = django_filters.NumberFilter(field_name="client_id")
     touchpoint = django_filters.NumberFilter(field_name="touchpoint_id")
     source = django_filters.NumberFilter(field_name="source_id")
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    received_after = SaneIsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = SaneIsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
     q = django_filters.CharFilter(method="search", help_text="Search the text and subject.")
 
     class Meta:
@@ -31,7 +36,7 @@ class CaseFilter(django_filters.FilterSet):
     priority = django_filters.ChoiceFilter(choices=Priority.choices)
     client = django_filters.NumberFilter(field_name="client_id")
     owner = django_filters.NumberFilter(field_name="owner_id")
-    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    due_before = SaneIsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
 
     class Meta:
         model = Case

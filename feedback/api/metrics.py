@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from feedback import metrics
 from feedback.api.access import viewer_of
+from feedback.api.fields import SaneDateTimeField
 from feedback.api.views import BaseApi
 from feedback.models import Client, Firm, Touchpoint
 
@@ -32,8 +33,8 @@ class MetricsOutSerializer(serializers.Serializer):
 class MetricsInSerializer(serializers.Serializer):
     client = serializers.IntegerField(required=False)
     touchpoint = serializers.IntegerField(required=False)
-    start = serializers.DateTimeField(required=False)
-    end = serializers.DateTimeField(required=False)
+    start = SaneDateTimeField(required=False)
+    end = SaneDateTimeField(required=False)
 
 
 def _summary(summary: metrics.Summary) -> dict:

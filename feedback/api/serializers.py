@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from feedback.api.fields import SaneDateTimeField
 from feedback.models import Case, CaseEvent, Feedback
 from feedback.review.rules import evidence_texts
 
@@ -84,7 +85,7 @@ class FeedbackInSerializer(serializers.Serializer):
     source = serializers.IntegerField(help_text="Id of one of your firm's sources.")
     text = serializers.CharField(max_length=2_000_000, trim_whitespace=False)
     external_id = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    received_at = serializers.DateTimeField(required=False)
+    received_at = SaneDateTimeField(required=False)
     sender = serializers.CharField(max_length=254, required=False, allow_blank=True)
     subject = serializers.CharField(max_length=500, required=False, allow_blank=True)
     client = serializers.IntegerField(required=False)
