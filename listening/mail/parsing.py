@@ -23,6 +23,8 @@ from mailparser_reply import EmailReplyParser
 REPLY_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "pl", "sv"]
 # Raw MIME kept on the Feedback row; larger messages keep their head and a flag.
 RAW_MIME_MAX_CHARS = 256_000
+# Reply/signature stripping looks at this much of the body (see _strip_reply).
+REPLY_PARSE_MAX_CHARS = 100_000
 
 _AUTO_SUBJECT = re.compile(
     r"^\s*(out of (the )?office|automatic reply|auto(matic)?[- ]?(reply|response)|"
@@ -126,12 +128,20 @@ def _html_to_text(html: str) -> str:
 
 def _strip_reply(text: str) -> str:
     """The newest reply without quoted history or signature; the whole text when the library
-    finds nothing to keep (it must never turn a message into nothing)."""
+    finds nothing to keep (it must never turn a message into nothing).
+
+    The parser's regexes are super-linear on huge inputs, so only the head is parsed: the newest
+    reply comes first, and a head with no reply header means the text is kept whole.
+    """
+    head = text[:REPLY_PARSE_MAX_CHARS]
     try:
-        parsed = EmailReplyParser(languages=REPLY_LANGUAGES).read(text)
+        parsed = EmailReplyParser(languages=REPLY_LANGUAGES).read(head)
         body = parsed.replies[0].body.strip() if parsed.replies else ""
+        cut = len(parsed.replies) > 1
     except Exception:  # noqa: BLE001 - a third-party parser must not fail ingestion
-        body = ""
+        body, cut = "", False
+    if len(text) > len(head) and not cut:
+        return text.strip()
     return body or text.strip()
 
 

@@ -15,7 +15,6 @@ from listening.mail.parsing import ParsedEmail, email_parse
 from listening.models import SkippedItem, TriageItem
 from listening.services.common import json_safe, skipped_record
 
-
 _MBOXRD_QUOTED = re.compile(rb"(?m)^>(>*From )")
 
 
