@@ -109,3 +109,7 @@ def api_key(firm, admin_member):
         firm=firm, name="CRM", scopes=["read", "write"], created_by=admin_member
     )
     return key, secret
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives Debian's Chromium through Playwright")

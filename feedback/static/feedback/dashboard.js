@@ -80,7 +80,9 @@
   function draw() {
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var kind = canvas.dataset.chart;
-      var chart = new Chart(canvas, builders[kind](data(kind)));
+      var config = builders[kind](data(kind));
+      config.options.maintainAspectRatio = false;
+      var chart = new Chart(canvas, config);
       canvas.dataset.rendered = "1";
       canvas.chart = chart;
     });
