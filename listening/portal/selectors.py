@@ -1,9 +1,19 @@
 """Reads for the web form and the portal. Every query is scoped to one firm, and portal reads to
 one contact: a contact never sees another contact's items, whatever ids they send."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from feedback.models import Channel, Contact, Engagement, Feedback, Firm, Source, Touchpoint
+from feedback.models import (
+    CaseEvent,
+    CaseEventKind,
+    Channel,
+    Contact,
+    Engagement,
+    Feedback,
+    Firm,
+    Source,
+    Touchpoint,
+)
 
 
 def form_source_get(*, public_key: str) -> Source:
@@ -35,14 +45,13 @@ def portal_contact_get(*, firm: Firm, pk: int, email: str) -> Contact | None:
 
 
 def portal_history(*, contact: Contact) -> QuerySet[Feedback]:
-    """The contact's own feedback, newest first, whatever channel it arrived on.
-
-    This is the hook for the firm's replies: annotate or prefetch them here (e.g. cases and their
-    replies) and render them in `portal/home.html` under each item.
-    """
+    """The contact's own feedback, newest first, whatever channel it arrived on, each with the
+    firm's replies (case events of kind "reply") prefetched as `item.case.client_replies`."""
+    replies = CaseEvent.objects.filter(kind=CaseEventKind.REPLY).select_related("actor")
     return (
         Feedback.objects.filter(firm_id=contact.firm_id, contact=contact)
-        .select_related("engagement", "touchpoint")
+        .select_related("engagement", "touchpoint", "case")
+        .prefetch_related(Prefetch("case__events", queryset=replies, to_attr="client_replies"))
         .order_by("-received_at", "-pk")
     )
 

@@ -192,3 +192,43 @@ def test_a_deleted_contact_is_signed_out(client, firm, contact, sign_in):
     ContactFactory(client=contact.client)  # unrelated contact stays
     contact.delete()
     assert client.get(home_url(firm)).status_code == 302
+
+
+def test_history_shows_the_firms_replies_to_the_contacts_items(
+    client, firm, contact, account_manager, sign_in
+):
+    # given a flagged item of the contact's with a reply and an internal note
+    from feedback.models import Case, CaseEvent, CaseEventKind
+
+    item = FeedbackFactory(
+        source__firm=firm, contact=contact, client=contact.client, text="Slow answers"
+    )
+    case = Case.objects.create(
+        firm=firm,
+        feedback=item,
+        client=contact.client,
+        owner=account_manager,
+        due_at=item.received_at,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        firm=firm,
+        actor=account_manager.user,
+        kind=CaseEventKind.REPLY,
+        body="Sorry <b>Carla</b>, fixed now.",
+    )
+    CaseEvent.objects.create(
+        case=case,
+        firm=firm,
+        actor=account_manager.user,
+        kind=CaseEventKind.NOTE,
+        body="internal: client is upset",
+    )
+    sign_in(client, contact)
+
+    # when
+    page = client.get(home_url(firm)).content.decode()
+
+    # then the reply is shown, escaped; internal notes are not
+    assert "Sorry &lt;b&gt;Carla&lt;/b&gt;, fixed now." in page
+    assert "internal: client is upset" not in page
