@@ -49,4 +49,4 @@ def pool_documents(
 
 def head_input(layers: np.ndarray, use_layers: list[int]) -> np.ndarray:
     """Concatenate the chosen layers' poolings (0-based layer indexes) into one feature vector."""
-    return layers[:, use_layers, :].reshape(len(layers), -1)
+    return layers[:, use_layers, :].reshape(len(layers), len(use_layers) * layers.shape[2])

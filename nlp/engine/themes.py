@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-DEFAULT_THRESHOLD = 0.40
+DEFAULT_THRESHOLD = 0.35
 MAX_EVIDENCE = 3
 
 

@@ -105,7 +105,9 @@ def test_one_pass_embedding_equals_sentence_transformers(nlp_engine):
 
 
 def test_result_serialises_to_the_documented_json(nlp_engine):
-    (result,) = nlp_engine.analyse(["Quick replies, thank you!"], [[RESPONSIVENESS]])
+    (result,) = nlp_engine.analyse(
+        ["They always replied within the hour, thank you!"], [[RESPONSIVENESS]]
+    )
     data = result.to_dict()
     assert set(data) == {"sentiment", "sentences", "emotions", "themes", "models"}
     assert set(data["sentences"][0]) >= {"text", "start", "end", "sentiment"}
