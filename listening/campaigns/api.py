@@ -2,6 +2,8 @@
 meeting held) asks one contact for a CSAT/CES answer. Same auth as the REST API (session or a
 firm API key with the `write` scope)."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -69,7 +71,7 @@ class SurveyTriggerApi(BaseApi):
         return Response(self.OutputSerializer(body).data, status=code)
 
 
-def _own(model: type, firm_id: int, pk: int | None):
+def _own(model: Any, firm_id: int, pk: int | None) -> Any:
     if pk is None:
         return None
     obj = model.objects.filter(firm_id=firm_id, pk=pk).first()

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from listening.campaigns import governance, tokens
 from listening.campaigns.models import SCORE_RANGE, Invitation, SurveyKind
 
-DEFAULT_QUESTIONS = {
+DEFAULT_QUESTIONS: dict[str, str] = {
     SurveyKind.NPS: "How likely are you to recommend {firm} to a friend or colleague?",
     SurveyKind.CSAT: "How satisfied were you with {firm}{at}?",
     SurveyKind.CES: "How easy was it to get what you needed from {firm}{at}?",
@@ -19,7 +19,8 @@ DEFAULT_QUESTIONS = {
 def question_for(invitation: Invitation) -> str:
     if invitation.campaign.question:
         return invitation.campaign.question
-    at = f" ({invitation.touchpoint.name.lower()})" if invitation.touchpoint_id else ""
+    touchpoint = invitation.touchpoint
+    at = f" ({touchpoint.name.lower()})" if touchpoint is not None else ""
     return DEFAULT_QUESTIONS[invitation.kind].format(firm=invitation.firm.name, at=at)
 
 
@@ -41,7 +42,7 @@ def invitation_message(invitation: Invitation, *, reminder: bool = False) -> Ema
         "reminder": reminder,
         "kind": invitation.kind,
     }
-    subject = ("Reminder: " if reminder else "") + context["question"]
+    subject = ("Reminder: " if reminder else "") + question_for(invitation)
     message = EmailMultiAlternatives(
         subject=subject[:200],
         body=render_to_string("campaigns/email/invitation.txt", context),
