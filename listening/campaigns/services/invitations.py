@@ -37,7 +37,8 @@ class ScheduleResult:
 
 
 def _counting(qs):
-    return qs.exclude(status=Invitation.Status.CANCELLED)
+    # Cancelled and failed invitations never reached the contact, so they are no survey.
+    return qs.exclude(status__in=[Invitation.Status.CANCELLED, Invitation.Status.FAILED])
 
 
 def _verdict(

@@ -255,3 +255,22 @@ def test_quiet_period_dates_are_read_in_the_firms_time_zone(firm, nps_campaign, 
 
     # then it is outside the quiet period
     assert result.created
+
+
+def test_cancelled_or_failed_invitations_do_not_count_as_a_wave(firm, contact):
+    # given a wave whose only invitation failed to send, and one that was cancelled
+    failed, cancelled, retry = _nps(firm, "Failed"), _nps(firm, "Cancelled"), _nps(firm, "Retry")
+    a = invitation_schedule(campaign=failed, contact=contact, occasion="w", scheduled_for=T0)
+    Invitation.objects.filter(pk=a.invitation.pk).update(status=Invitation.Status.FAILED)
+    b = invitation_schedule(
+        campaign=cancelled, contact=contact, occasion="w", scheduled_for=T0 + timedelta(days=1)
+    )
+    Invitation.objects.filter(pk=b.invitation.pk).update(status=Invitation.Status.CANCELLED)
+
+    # when a new wave is wanted a week later
+    result = invitation_schedule(
+        campaign=retry, contact=contact, occasion="w", scheduled_for=T0 + timedelta(days=7)
+    )
+
+    # then it is allowed: the client was never surveyed
+    assert result.created
