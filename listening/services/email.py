@@ -111,8 +111,9 @@ def email_message_ingest(
         return EmailOutcome(feedback=None, skipped=item, created=created)
     feedback = result.feedback
     if result.created and feedback.contact_id is None:
-        TriageItem.objects.get_or_create(
-            feedback=feedback, defaults={"firm_id": feedback.firm_id, "sender": feedback.sender}
+        # A new row cannot have a triage item yet; inside this transaction nobody else sees it.
+        TriageItem.objects.create(
+            feedback=feedback, firm_id=feedback.firm_id, sender=feedback.sender
         )
     return EmailOutcome(feedback=feedback, skipped=None, created=result.created)
 
