@@ -8,6 +8,7 @@ urlpatterns = [
     path("sources/<int:source_id>/csv-import", views.csv_import_new, name="csv_import_new"),
     path("imports/<int:import_id>", views.csv_import_detail, name="csv_import_detail"),
     path("triage", views.triage, name="triage"),
+    path("triage/<int:item_id>/assign", views.triage_assign, name="triage_assign"),
     # Provider inbound webhooks: /listening/inbound/{mailgun,sendgrid,postmark,amazon_ses}/inbound/
     path("inbound/", include("anymail.urls")),
 ]

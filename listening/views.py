@@ -6,18 +6,22 @@ import is a 404, exactly like a missing one.
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from feedback.models import Source
+from feedback.models import Client, Source
+from feedback.selectors import client_list
 from listening.forms import CsvImportForm, EmailUploadForm
-from listening.models import CsvImport
+from listening.models import CsvImport, TriageItem
 from listening.selectors import csv_import_get, source_get_for_member, triage_list
 from listening.services.csv_import import csv_import_create
 from listening.services.email import email_upload_ingest
+from listening.services.triage import triage_assign as triage_assign_service
 
 
 def firm_admin_required(view):
@@ -41,8 +45,8 @@ def _source(request: HttpRequest, source_id: int) -> Source:
 
 
 def _add_errors(form, exc: ValidationError) -> None:
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 @firm_admin_required
@@ -126,4 +130,28 @@ def csv_import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
 @firm_admin_required
 def triage(request: HttpRequest) -> HttpResponse:
     items = triage_list(member=request.member)[:200]
-    return render(request, "listening/triage.html", {"items": items})
+    clients = client_list(member=request.member, mine_only=False)
+    return render(request, "listening/triage.html", {"items": items, "clients": clients})
+
+
+@require_POST
+@firm_admin_required
+def triage_assign(request: HttpRequest, item_id: int) -> HttpResponse:
+    try:
+        item = triage_list(member=request.member).get(pk=item_id)
+    except TriageItem.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        client = client_list(member=request.member, mine_only=False).get(
+            pk=int(request.POST.get("client", ""))
+        )
+    except (ValueError, Client.DoesNotExist):
+        return HttpResponseBadRequest("Choose one of your clients.")
+    try:
+        resolved = triage_assign_service(
+            member=request.member, item=item, client=client, name=request.POST.get("name", "")
+        )
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
+    messages.success(request, f"{item.sender} is now a contact of {client}; {resolved} resolved.")
+    return redirect("listening:triage")

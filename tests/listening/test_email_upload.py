@@ -123,3 +123,83 @@ def test_triage_lists_unknown_senders_of_my_firm_only(client, inbox, admin_membe
     assert b"zed@z.example" in mine.content
     assert b"<b>x</b>" not in mine.content
     assert b"zed@z.example" not in theirs.content
+
+
+def _triaged(inbox, sender: str):
+    from listening.services.email import email_message_ingest
+
+    return email_message_ingest(source=inbox, data=email_bytes(sender=sender), via="test").feedback
+
+
+def test_assign_needs_a_signed_in_firm_admin(client, inbox):
+    # given
+    fb = _triaged(inbox, "new@prospect.example")
+
+    # when
+    resp = client.post(reverse("listening:triage_assign", args=[fb.triage.pk]), {"client": 1})
+
+    # then
+    assert resp.status_code == 302
+    assert "/accounts/login/" in resp["Location"]
+
+
+def test_assign_validates_ownership(client, inbox, outsider):
+    # given
+    from tests.factories import ClientFactory
+
+    fb = _triaged(inbox, "new@prospect.example")
+    theirs = ClientFactory(firm=outsider.firm)
+    client.force_login(outsider.user)
+
+    # when
+    resp = client.post(
+        reverse("listening:triage_assign", args=[fb.triage.pk]), {"client": theirs.pk}
+    )
+
+    # then
+    assert resp.status_code == 404
+
+
+def test_assign_refuses_another_firms_client(client, inbox, admin_member, other_firm):
+    # given
+    from tests.factories import ClientFactory
+
+    fb = _triaged(inbox, "new@prospect.example")
+    theirs = ClientFactory(firm=other_firm)
+    client.force_login(admin_member.user)
+
+    # when
+    resp = client.post(
+        reverse("listening:triage_assign", args=[fb.triage.pk]), {"client": theirs.pk}
+    )
+    junk = client.post(reverse("listening:triage_assign", args=[fb.triage.pk]), {"client": "x"})
+
+    # then
+    assert resp.status_code == junk.status_code == 400
+    fb.refresh_from_db()
+    assert fb.contact is None
+
+
+def test_assign_makes_a_contact_and_attributes_all_their_feedback(
+    client, inbox, admin_member, client_of
+):
+    # given two messages from the same unknown sender
+    first = _triaged(inbox, "New@Prospect.example")
+    second = _triaged(inbox, "new@prospect.example")
+    client.force_login(admin_member.user)
+
+    # when
+    resp = client.post(
+        reverse("listening:triage_assign", args=[first.triage.pk]),
+        {"client": client_of.pk, "name": "Nia New"},
+    )
+
+    # then
+    assert resp.status_code == 302
+    for fb in (first, second):
+        fb.refresh_from_db()
+        assert fb.client == client_of
+        assert fb.contact.email == "new@prospect.example"
+    assert not TriageItem.objects.filter(resolved_at__isnull=True).exists()
+    page = client.get(reverse("listening:triage"))
+    assert b"Nothing to triage" in page.content
