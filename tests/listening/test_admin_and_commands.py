@@ -107,3 +107,18 @@ def test_poll_command_reports_each_source(firm, capsys):
     assert f"source {source.pk}: {{'error'" in capsys.readouterr().out
     source.refresh_from_db()
     assert "missing config 'url'" in source.last_error
+
+
+def test_source_secret_command_stores_the_credential_encrypted(firm, monkeypatch):
+    # given
+    source = SourceFactory(firm=firm, channel=Channel.REVIEW, config={"kind": "trustpilot"})
+    monkeypatch.setenv("TP_KEY", "tp-secret-key")
+
+    # when
+    call_command("listening_source_secret", source.pk, "api_key", "--from-env", "TP_KEY")
+
+    # then
+    source.refresh_from_db()
+    token = source.config["api_key_encrypted"]
+    assert "tp-secret-key" not in token
+    assert secret_decrypt(token) == "tp-secret-key"
