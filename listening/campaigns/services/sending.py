@@ -191,6 +191,11 @@ def invitations_send_due(
         .values_list("pk", flat=True)[: max(batch_size - len(due), 0)]
     )
     connection = get_connection(fail_silently=False)
+    if due or reminders:
+        # One SMTP session for the whole batch; if the server is down, each send below fails
+        # on its own and is rescheduled with its backoff.
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            connection.open()
     try:
         for pk in due:
             outcome = invitation_send(invitation_id=pk, now=now, connection=connection)
