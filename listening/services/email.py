@@ -88,16 +88,16 @@ def email_message_ingest(
         )
         return EmailOutcome(feedback=None, skipped=item, created=created)
     try:
-        with transaction.atomic():
-            result = feedback_ingest(
-                source=source,
-                text=text,
-                external_id=parsed.message_id,
-                received_at=parsed.date,
-                sender=parsed.sender_email or parsed.sender_name,
-                subject=parsed.subject,
-                raw=raw,
-            )
+        # No savepoint needed: feedback_ingest validates before it writes anything.
+        result = feedback_ingest(
+            source=source,
+            text=text,
+            external_id=parsed.message_id,
+            received_at=parsed.date,
+            sender=parsed.sender_email or parsed.sender_name,
+            subject=parsed.subject,
+            raw=raw,
+        )
     except ValidationError as exc:
         item, created = skipped_record(
             source=source,
