@@ -299,3 +299,12 @@ CELERY_BEAT_SCHEDULE["listening-poll-due-sources"] = {
     "task": "listening.poll_due_sources",
     "schedule": timedelta(minutes=1),
 }
+
+# --- nlp: engine options (nlp/) ---
+# Cosine threshold for zero-shot brand-promise matching (None = the engine's calibrated default).
+NLP_THEME_THRESHOLD = env.float("NLP_THEME_THRESHOLD", default=None)
+# int8 dynamic quantisation of the encoder's linear layers (see nlp/MODEL_CARD.md for fidelity).
+NLP_QUANTIZE = env.bool("NLP_QUANTIZE", default=False)
+# JSON objects mapping a configured model's label names to ours, e.g. {"LABEL_0": "negative"}.
+NLP_SENTIMENT_LABEL_MAP = env.json("NLP_SENTIMENT_LABEL_MAP", default={})
+NLP_EMOTION_LABEL_MAP = env.json("NLP_EMOTION_LABEL_MAP", default={})
