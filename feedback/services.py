@@ -152,7 +152,13 @@ def feedback_ingest(
         raw=raw or {},
         received_at=received_at,
     )
-    candidate.full_clean(validate_unique=False, validate_constraints=False)
+    # Foreign keys are excluded: they are objects we were handed and checked above, and
+    # re-fetching each one would cost a query per item on the hot ingestion path.
+    candidate.full_clean(
+        exclude=["firm", "source", "client", "contact", "touchpoint", "engagement"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
             candidate.save()

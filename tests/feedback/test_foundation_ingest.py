@@ -188,3 +188,13 @@ def test_ingest_inside_a_failed_transaction_leaves_nothing(api_source):
         raise RuntimeError("caller failed after ingest")
 
     assert not Feedback.objects.filter(external_id="rb").exists()
+
+
+@pytest.mark.django_db
+def test_ingest_costs_a_fixed_handful_of_queries(api_source, django_assert_max_num_queries):
+    # given a known sender, so the contact lookup is part of the path
+    ContactFactory(firm=api_source.firm, client__firm=api_source.firm, email="q@client.example")
+
+    # then: contact lookup, savepoint, insert, release; no per-foreign-key re-fetches
+    with django_assert_max_num_queries(4):
+        feedback_ingest(source=api_source, text="Quick question", sender="q@client.example")
