@@ -121,7 +121,9 @@ def feedback_ingest(
 
     sender = (sender or "").strip()[:254]
     if contact is None and "@" in sender:
-        contact = Contact.objects.filter(firm=firm, email__iexact=sender).first()
+        contact = (
+            Contact.objects.select_related("client").filter(firm=firm, email__iexact=sender).first()
+        )
     if client is None and contact is not None:
         client = contact.client
     _check_same_firm(
