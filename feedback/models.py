@@ -617,3 +617,33 @@ class DigestLog(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "week_start"], name="digest_unique_week")
         ]
+
+
+class DailyRollup(models.Model):
+    """One firm's day of feedback, pre-aggregated for the firm-wide dashboard.
+
+    Recomputed from the base tables (never incremented), so a refresh is idempotent; refreshed
+    for the days touched by each analysed batch and, as a safety net, for recent days by beat.
+    JSON maps: csat {touchpoint name: [answers, satisfied]}, emotions {label: count},
+    promises {promise id: [mentions, negative, sentiment sum]}."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    total = models.PositiveIntegerField(default=0)
+    positive = models.PositiveIntegerField(default=0)
+    neutral = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+    sentiment_sum = models.FloatField(default=0.0)
+    sentiment_n = models.PositiveIntegerField(default=0)
+    nps_n = models.PositiveIntegerField(default=0)
+    promoters = models.PositiveIntegerField(default=0)
+    detractors = models.PositiveIntegerField(default=0)
+    csat = models.JSONField(default=dict)
+    emotions = models.JSONField(default=dict)
+    promises = models.JSONField(default=dict)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "day"], name="daily_rollup_unique_day")
+        ]

@@ -20,6 +20,7 @@ def on_analysed(feedback_ids: list[int]) -> list[int]:
     """Sent by the NLP worker after it wrote analyses: run the rules, open cases, emit
     `feedback.analysed`. Idempotent: one case per feedback ever; missing rows are skipped.
     Returns the ids of the cases that exist for these items."""
+    from feedback.dashboards.rollups import rollups_refresh_for_feedback
     from feedback.review.events import feedback_analysed_emit
     from feedback.review.services import case_open_for_feedback
 
@@ -29,6 +30,7 @@ def on_analysed(feedback_ids: list[int]) -> list[int]:
         if case is not None:
             case_ids.append(case.pk)
     feedback_analysed_emit(feedback_ids=[int(i) for i in feedback_ids])
+    rollups_refresh_for_feedback(feedback_ids=[int(i) for i in feedback_ids])
     return case_ids
 
 
@@ -72,3 +74,11 @@ def send_weekly_digests() -> int:
     from feedback.review.digest import digests_send
 
     return digests_send()
+
+
+@shared_task(name="feedback.refresh_rollups")
+def refresh_rollups() -> int:
+    """Safety net: recompute the last days' dashboard rollups of every active firm."""
+    from feedback.dashboards.rollups import rollups_refresh_recent
+
+    return rollups_refresh_recent()

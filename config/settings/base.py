@@ -272,6 +272,10 @@ CELERY_BEAT_SCHEDULE["feedback-weekly-digests"] = {
     "task": "feedback.send_weekly_digests",
     "schedule": timedelta(hours=1),  # idempotent per member and week; hourly catches up
 }
+CELERY_BEAT_SCHEDULE["feedback-refresh-rollups"] = {
+    "task": "feedback.refresh_rollups",
+    "schedule": timedelta(minutes=10),
+}
 
 # --- listening: email, review sites, CSV import (listening/) ---
 # Fernet keys for channel credentials at rest (first encrypts, all decrypt). Empty = derived from

@@ -233,3 +233,19 @@ def client_get(*, member: Member, pk: int) -> Client:
     if not member.sees_whole_firm:
         qs = qs.filter(account_managers=member)
     return qs.get(pk=pk)
+
+
+def charts_for(f: Filters) -> dict[str, list[dict]]:
+    """Every overview chart. The firm-wide view reads the daily rollups; any narrowing (a client,
+    touchpoint, channel, or an account manager's own clients) reads the base tables."""
+    if not _narrowed(f):
+        from feedback.dashboards.rollups import charts_from_rollups
+
+        return charts_from_rollups(firm_id=f.firm_id, start=f.start, end=f.end)
+    return {
+        "sentiment": sentiment_over_time(f),
+        "emotions": emotion_mix(f),
+        "promises": promise_scorecard(f),
+        "nps": nps_trend(f),
+        "csat": csat_by_touchpoint(f),
+    }

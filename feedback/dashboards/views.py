@@ -12,32 +12,19 @@ from feedback.models import CaseEvent, Channel, Client, Touchpoint
 from feedback.review.views import member_required
 from feedback.selectors import client_list
 
-CHARTS = {
-    "sentiment": sel.sentiment_over_time,
-    "emotions": sel.emotion_mix,
-    "promises": sel.promise_scorecard,
-    "nps": sel.nps_trend,
-    "csat": sel.csat_by_touchpoint,
-}
+CHARTS = ("sentiment", "emotions", "promises", "nps", "csat")
 
 
 @member_required
 def overview(request: HttpRequest) -> HttpResponse:
     f = sel.filters_from(request.member, request.GET)
-    scorecard = sel.promise_scorecard(f)
-    charts = {
-        "sentiment": sel.sentiment_over_time(f),
-        "emotions": sel.emotion_mix(f),
-        "promises": scorecard,
-        "nps": sel.nps_trend(f),
-        "csat": sel.csat_by_touchpoint(f),
-    }
+    charts = sel.charts_for(f)
     context = {
         "member": request.member,
         "filters": f,
         "query": request.GET.urlencode(),
         "charts": charts,
-        "promise_summary": sel.promise_summary(scorecard),
+        "promise_summary": sel.promise_summary(charts["promises"]),
         "cases": sel.case_summary(f),
         "clients": client_list(member=request.member),
         "touchpoints": Touchpoint.objects.filter(firm_id=request.member.firm_id),
@@ -52,7 +39,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def export_csv(request: HttpRequest, chart: str) -> HttpResponse:
     if chart not in CHARTS:
         raise Http404("No such chart.")
-    rows = CHARTS[chart](sel.filters_from(request.member, request.GET))
+    rows = sel.charts_for(sel.filters_from(request.member, request.GET))[chart]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="earshot-{chart}.csv"'
     writer = csv.writer(response)

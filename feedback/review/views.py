@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,6 +34,8 @@ from feedback.review.selectors import (
     member_assignable_list,
 )
 from feedback.services import audit_record
+
+QUEUE_PAGE_SIZE = 50
 
 
 def member_required(view: Callable) -> Callable:
@@ -63,10 +66,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     if view not in QUEUE_VIEWS:
         view = "mine"
     cases = case_list(firm_id=request.member.firm_id, member=request.member, view=view)
+    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "feedback/review/queue.html",
-        {"cases": cases[:200], "view": view, "views": QUEUE_VIEWS, "member": request.member},
+        {"cases": page, "page": page, "view": view, "views": QUEUE_VIEWS, "member": request.member},
     )
 
 

@@ -11,6 +11,7 @@ and cases (2% of negative items; recent ones still open, some overdue). Determin
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         self._bulk(firm, opts["items"])
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        call_command("refresh_rollups", firm=slug, stdout=self.stdout)
         self.stdout.write(f"firm {slug} (id {firm.pk}) with {opts['items']} items is ready")
 
     def _delete(self, slug: str) -> None:
@@ -151,7 +153,8 @@ def _sql_steps() -> list[tuple[str, str]]:
         analysis_error, sentiment, sentiment_value)
     SELECT %(firm)s, (%(source_ids)s::bigint[])[1 + g %% 4], (%(channels)s::text[])[1 + g %% 4],
         'bench-' || g,
-        (%(clients)s::bigint[])[1 + (g * 7919) %% cardinality(%(clients)s::bigint[])],
+        (%(clients)s::bigint[])[
+            1 + (g::bigint * 7919 %% cardinality(%(clients)s::bigint[]))::int],
         (%(touchpoints)s::bigint[])[1 + g %% 6], '', '', t.text, md5(t.text) || md5(t.text), 'en',
         CASE WHEN g %% 10 = 0 THEN (g / 10) %% 11 WHEN g %% 20 = 5 THEN 1 + (g / 20) %% 5 END,
         CASE WHEN g %% 10 = 0 THEN 10 WHEN g %% 20 = 5 THEN 5 END, '{}'::jsonb,
