@@ -1,12 +1,14 @@
 from django.urls import path
 
-from feedback.review import views
+from feedback.review import keys_views, views
 
 app_name = "review"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("rules/", views.rules, name="rules"),
+    path("api-keys/", keys_views.api_keys, name="api_keys"),
+    path("api-keys/<int:pk>/revoke/", keys_views.api_key_revoke_view, name="api_key_revoke"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/acknowledge/", views.case_acknowledge, name="acknowledge"),
     path("cases/<int:pk>/reassign/", views.case_reassign, name="reassign"),

@@ -257,3 +257,26 @@ def test_metrics_refuse_another_firms_client(client_of, outsider, account_manage
     assert browser_for(outsider).get(url).status_code == 400
     assert browser_for(account_manager).get(url).status_code == 200
     assert browser_for(account_manager).get(reverse("api-metrics") + "?start=x").status_code == 400
+
+
+def test_admin_creates_uses_and_revokes_a_key_in_the_ui(admin_member, account_manager, outsider):
+    # given
+    url = reverse("review:api_keys")
+    admin = browser_for(admin_member)
+    assert browser_for().get(url).status_code == 302
+    assert browser_for(account_manager).get(url).status_code == 403
+
+    # when
+    bad = admin.post(url, {"name": "CRM", "scopes": ["admin"]})
+    created = admin.post(url, {"name": "CRM", "scopes": ["read"]})
+
+    # then
+    assert bad.status_code == 400
+    secret = created.context["secret"]
+    assert secret.startswith("ek_") and secret in created.content.decode()
+    assert key_client(secret).get(reverse("api-case-list")).status_code == 200
+    key = ApiKey.objects.get()
+    revoke = reverse("review:api_key_revoke", args=[key.pk])
+    assert browser_for(outsider).post(revoke).status_code == 404
+    assert admin.post(revoke).status_code == 302
+    assert key_client(secret).get(reverse("api-case-list")).status_code == 401

@@ -1,0 +1,53 @@
+"""Admins manage their firm's API keys: create (the secret is shown once), list, revoke."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from feedback.api.keys import api_key_create, api_key_revoke
+from feedback.models import ApiKey, Role
+from feedback.review.views import member_required
+
+
+def _admin_only(request: HttpRequest) -> HttpResponse | None:
+    if request.member.role != Role.ADMIN:
+        return HttpResponse("Only admins manage API keys.", status=403)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def api_keys(request: HttpRequest) -> HttpResponse:
+    if denied := _admin_only(request):
+        return denied
+    secret, error = None, None
+    if request.method == "POST":
+        try:
+            _, secret = api_key_create(
+                firm=request.member.firm,
+                name=request.POST.get("name", ""),
+                scopes=request.POST.getlist("scopes"),
+                created_by=request.member,
+            )
+        except ValidationError as exc:
+            error = "; ".join(" ".join(v) for v in exc.message_dict.values())
+    keys = ApiKey.objects.filter(firm_id=request.member.firm_id).order_by("-created_at")
+    return render(
+        request,
+        "feedback/review/api_keys.html",
+        {"keys": keys, "secret": secret, "error": error, "member": request.member},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@member_required
+def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if denied := _admin_only(request):
+        return denied
+    key = ApiKey.objects.filter(firm_id=request.member.firm_id, pk=pk).first()
+    if key is None:
+        raise Http404("No such key.")
+    api_key_revoke(key=key, member=request.member)
+    return redirect("review:api_keys")
