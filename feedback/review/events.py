@@ -34,14 +34,23 @@ def _firms_with_endpoints(firm_ids: set[int]) -> set[int]:
 
 @transaction.atomic
 def feedback_analysed_emit(*, feedback_ids: list[int]) -> int:
-    """Emit `feedback.analysed` once per (feedback, analysed text and sentiment): a re-run of
-    the same analysis is deduplicated by its event id, a re-analysis that changed it is not."""
+    """Emit `feedback.created` (once ever) and `feedback.analysed` once per (feedback, analysed
+    text and sentiment): a re-run of the same analysis is deduplicated by its event id, a
+    re-analysis that changed it is not."""
     items = list(Feedback.objects.filter(pk__in=feedback_ids).select_related("firm"))
     wanted = _firms_with_endpoints({f.firm_id for f in items})
     created = 0
     for feedback in items:
         if feedback.firm_id not in wanted:
             continue
+        # Channels other than our API publish nothing at ingest; feedback.created goes out here
+        # at the latest, deduplicated with the API's own emission by its event id.
+        created += webhook_event_emit(
+            firm=feedback.firm,
+            event="feedback.created",
+            event_id=f"feedback.created:{feedback.pk}",
+            payload=feedback_payload(feedback),
+        )
         event_id = (
             f"feedback.analysed:{feedback.pk}:{feedback.text_hash[:16]}:"
             f"{feedback.sentiment}:{feedback.sentiment_value}"

@@ -95,3 +95,19 @@ def test_slack_endpoints_get_a_readable_message(firm, httpserver):
 
 def test_missing_delivery_is_a_no_op(db):
     assert deliver_webhook(424242) == "missing"
+
+
+def test_feedback_events_are_emitted_once_each(firm, complaint, httpserver):
+    # given
+    WebhookEndpoint.objects.create(firm=firm, url=httpserver.url_for("/all"))
+    analyse(complaint, negative=0.95)
+
+    # when: analysed twice with the same result, then re-analysed with a new result
+    on_analysed([complaint.pk])
+    on_analysed([complaint.pk])
+    analyse(complaint, negative=0.5, model_version="test-2")
+    on_analysed([complaint.pk])
+
+    # then
+    events = sorted(WebhookDelivery.objects.values_list("event", flat=True))
+    assert events == ["feedback.analysed", "feedback.analysed", "feedback.created"]
