@@ -17,9 +17,9 @@ from nlp.training import data
 CACHE_DIR = Path(__file__).resolve().parent.parent.parent / "var" / "nlp-cache"
 
 
-def splits(data_dir: Path) -> dict[str, data.Split]:
+def splits(data_dir: Path, semeval_fraction: float = 1.0) -> dict[str, data.Split]:
     """Every split the heads are trained, tuned or evaluated on."""
-    semeval_train, semeval_dev = data.semeval_pool(data_dir)
+    semeval_train, semeval_dev = data.semeval_pool(data_dir, semeval_fraction)
     return {
         "goemotions_train": data.goemotions(data_dir, "train"),
         "goemotions_dev": data.goemotions(data_dir, "dev"),
@@ -61,6 +61,9 @@ def features(name: str, split: data.Split, encoder, cache_dir: Path = CACHE_DIR)
 if __name__ == "__main__":
     from nlp.inference import embedded_encoder_path, encoder_get
 
+    # usage: python -m nlp.training.cache DATA_DIR [SEMEVAL_FRACTION [SPLIT ...]]
     encoder = encoder_get(embedded_encoder_path())
-    for name, split in splits(Path(sys.argv[1])).items():
-        features(name, split, encoder)
+    fraction = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
+    available = splits(Path(sys.argv[1]), fraction)
+    for name in sys.argv[3:] or list(available):
+        features(name, available[name], encoder)

@@ -39,9 +39,10 @@ def _tweet_text(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
-def semeval_pool(data_dir: Path) -> tuple[Split, Split]:
+def semeval_pool(data_dir: Path, train_fraction: float = 1.0) -> tuple[Split, Split]:
     """SemEval-2017 4A train pool de-duplicated by tweet id, split ~90/10 into train/dev by a
-    stable hash of the tweet id (the 2017 test is never touched here)."""
+    stable hash of the tweet id (the 2017 test is never touched here). `train_fraction` keeps a
+    stable hash-based subset of the train part (to bound encoding time on small CPUs)."""
     seen: dict[str, tuple[str, int]] = {}
     for path in sorted((data_dir / "semeval2017-task4a/train_pool").glob("*.tsv")):
         for line in path.read_text().splitlines():
@@ -52,7 +53,10 @@ def semeval_pool(data_dir: Path) -> tuple[Split, Split]:
     train: tuple[list[str], list[int]] = ([], [])
     dev: tuple[list[str], list[int]] = ([], [])
     for tweet_id, (text, label) in seen.items():
-        target = dev if zlib.crc32(tweet_id.encode()) % 10 == 0 else train
+        bucket = zlib.crc32(tweet_id.encode()) % 100
+        if bucket % 10 != 0 and bucket >= train_fraction * 100:
+            continue
+        target = dev if bucket % 10 == 0 else train
         target[0].append(text)
         target[1].append(label)
     return Split(train[0], np.asarray(train[1])), Split(dev[0], np.asarray(dev[1]))

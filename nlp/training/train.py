@@ -86,6 +86,7 @@ def train_heads(
     layers: list[int] | None = None,
     hidden: int = 256,
     epochs: int = 30,
+    semeval_fraction: float = 1.0,
 ) -> dict[str, Head]:
     """Train both heads and write them to out_dir; returns them. Deterministic (fixed seeds)."""
     from nlp.inference import embedded_encoder_path, encoder_get
@@ -93,7 +94,7 @@ def train_heads(
     layers = layers or DEFAULT_LAYERS
     encoder = encoder_get(embedded_encoder_path())
     wanted = ["goemotions_train", "goemotions_dev", "semeval_train", "semeval_dev"]
-    splits = {k: v for k, v in cache.splits(data_dir).items() if k in wanted}
+    splits = {k: v for k, v in cache.splits(data_dir, semeval_fraction).items() if k in wanted}
     feats = {k: cache.features(k, v, encoder) for k, v in splits.items()}
     ys = {k: v.y for k, v in splits.items()}
     labels = data.goemotions_labels(data_dir)

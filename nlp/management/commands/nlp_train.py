@@ -14,8 +14,24 @@ class Command(BaseCommand):
         parser.add_argument("--layers", default="", help="0-based encoder layers, e.g. 2,3,4,5")
         parser.add_argument("--hidden", type=int, default=256)
         parser.add_argument("--epochs", type=int, default=30)
+        parser.add_argument(
+            "--semeval-fraction",
+            type=float,
+            default=1.0,
+            help="stable hash-based share of the SemEval train part to use (encoding time)",
+        )
 
-    def handle(self, *args, data_dir: Path, out_dir, layers: str, hidden: int, epochs: int, **kw):
+    def handle(
+        self,
+        *args,
+        data_dir: Path,
+        out_dir,
+        layers: str,
+        hidden: int,
+        epochs: int,
+        semeval_fraction: float,
+        **kw,
+    ):
         from nlp.engine.heads import WEIGHTS_DIR
         from nlp.training.train import train_heads
 
@@ -25,5 +41,6 @@ class Command(BaseCommand):
             layers=[int(x) for x in layers.split(",")] if layers else None,
             hidden=hidden,
             epochs=epochs,
+            semeval_fraction=semeval_fraction,
         )
         self.stdout.write(f"wrote heads: {', '.join(sorted(heads))} to {out_dir or WEIGHTS_DIR}")
