@@ -3,16 +3,63 @@
 Transparent by design: the score is 70 plus or minus named contributions, so a partner can see
 why a client is at risk rather than trust an opaque number."""
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Max, Min, Q
 from django.utils import timezone
 
 from feedback.models import Case, CaseStatus, Client, Feedback
 
 BASELINE = 70.0
+FALLING = "Sentiment is falling."
+QUIET = "A usually active client has gone quiet."
+
+
+def quiet_check(n: int, first: datetime | None, last: datetime | None, now: datetime) -> str:
+    """Why a client counts as gone quiet ("" if not): at least 4 items in the last year and
+    silent for over 3 usual gaps (mean gap over the year), and at least 14 days."""
+    if n < 4 or first is None or last is None:
+        return ""
+    usual = (last - first).total_seconds() / 86400 / (n - 1)
+    silent = (now - last).total_seconds() / 86400
+    if silent > max(3 * usual, 14):
+        return f"{silent:.0f} days since last heard; usually every {usual:.0f} days"
+    return ""
+
+
+def early_warnings(*, client_ids: list[int], now: datetime | None = None) -> dict[int, list[str]]:
+    """The same warnings as client_health, for many clients in one grouped query."""
+    now = now or timezone.now()
+    rows = (
+        Feedback.objects.filter(
+            client_id__in=client_ids, received_at__gte=now - timedelta(days=365)
+        )
+        .values("client_id")
+        .annotate(
+            n=Count("id"),
+            first=Min("received_at"),
+            last=Max("received_at"),
+            recent=Avg("sentiment_value", filter=Q(received_at__gte=now - timedelta(days=30))),
+            before=Avg(
+                "sentiment_value",
+                filter=Q(
+                    received_at__gte=now - timedelta(days=90),
+                    received_at__lt=now - timedelta(days=30),
+                ),
+            ),
+        )
+    )
+    found: dict[int, list[str]] = {}
+    for r in rows:
+        warnings = []
+        if r["recent"] is not None and r["before"] is not None and r["recent"] - r["before"] < -0.2:
+            warnings.append(FALLING)
+        if quiet_check(r["n"], r["first"], r["last"], now):
+            warnings.append(QUIET)
+        if warnings:
+            found[r["client_id"]] = warnings
+    return found
 
 
 @dataclass
@@ -42,10 +89,8 @@ def client_health(*, client: Client, now: datetime | None = None) -> Health:
         .exclude(status=CaseStatus.RESOLVED)
         .aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
     )
-    dates = list(
-        items.filter(received_at__gte=now - timedelta(days=365))
-        .order_by("-received_at")
-        .values_list("received_at", flat=True)[:50]
+    year = items.filter(received_at__gte=now - timedelta(days=365)).aggregate(
+        n=Count("id"), first=Min("received_at"), last=Max("received_at")
     )
     factors: list[dict] = []
     warnings: list[str] = []
@@ -65,7 +110,7 @@ def client_health(*, client: Client, now: datetime | None = None) -> Health:
                 25 * change,
                 f"fell by {-change:.2f} against the 60 days before",
             )
-            warnings.append("Sentiment is falling.")
+            warnings.append(FALLING)
     if nps is not None:
         points = 10 if nps.rating >= 9 else (-10 if nps.rating <= 6 else 0)
         _factor(
@@ -75,17 +120,9 @@ def client_health(*, client: Client, now: datetime | None = None) -> Health:
         _factor(factors, "Open cases", -min(5 * cases["open"], 20), f"{cases['open']} open")
     if cases["overdue"]:
         _factor(factors, "Overdue cases", -10, f"{cases['overdue']} overdue")
-    if len(dates) >= 4:
-        gaps = [(a - b).total_seconds() / 86400 for a, b in zip(dates, dates[1:], strict=False)]
-        usual = statistics.median(gaps)
-        silent = (now - dates[0]).total_seconds() / 86400
-        if silent > max(3 * usual, 14):
-            _factor(
-                factors,
-                "Gone quiet",
-                -10,
-                f"{silent:.0f} days since last heard; usually every {usual:.0f} days",
-            )
-            warnings.append("A usually active client has gone quiet.")
+    quiet = quiet_check(year["n"], year["first"], year["last"], now)
+    if quiet:
+        _factor(factors, "Gone quiet", -10, quiet)
+        warnings.append(QUIET)
     score = BASELINE + sum(f["points"] for f in factors)
     return Health(score=int(max(0, min(100, round(score)))), factors=factors, warnings=warnings)

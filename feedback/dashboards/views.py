@@ -7,11 +7,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from feedback.dashboards import selectors as sel
-from feedback.dashboards.health import client_health
-from feedback.models import CaseEvent, Channel, Client, Touchpoint
+from feedback.dashboards.health import client_health, early_warnings
+from feedback.models import CaseEvent, Channel, Client, Member, Touchpoint
 from feedback.review.views import member_required
 from feedback.selectors import client_list
 
+EARLY_WARNING_CLIENTS = 500
 CHARTS = ("sentiment", "emotions", "promises", "nps", "csat")
 
 
@@ -27,12 +28,20 @@ def overview(request: HttpRequest) -> HttpResponse:
         "promise_summary": sel.promise_summary(charts["promises"]),
         "cases": sel.case_summary(f),
         "clients": client_list(member=request.member),
+        "warnings": _early_warnings(request.member) if f.mine_only else [],
         "touchpoints": Touchpoint.objects.filter(firm_id=request.member.firm_id),
         "channels": Channel.choices,
         "days": (f.end - f.start).days,
         "periods": [(30, "30 days"), (90, "90 days"), (180, "180 days"), (365, "1 year")],
     }
     return render(request, "feedback/dashboards/overview.html", context)
+
+
+def _early_warnings(member: Member) -> list[tuple[Client, list[str]]]:
+    """An account manager's clients whose sentiment falls or who went quiet (one query)."""
+    clients = list(client_list(member=member)[:EARLY_WARNING_CLIENTS])
+    found = early_warnings(client_ids=[c.pk for c in clients])
+    return [(c, found[c.pk]) for c in clients if c.pk in found]
 
 
 @member_required

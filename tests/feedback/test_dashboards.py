@@ -147,3 +147,12 @@ def test_rollups_give_the_same_charts_as_the_base_tables(heard, admin_member, fi
     for chart in base:
         assert rounded(fast[chart]) == rounded(base[chart]), chart
     assert len(fast["sentiment"]) == 4
+
+
+def test_account_managers_overview_lists_early_warnings(heard, account_manager):
+    response = browser_for(account_manager).get(reverse("dashboards:overview"))
+    assert response.status_code == 200
+    assert [(c.name, w) for c, w in response.context["warnings"]] == [
+        ("Globex Corp", ["Sentiment is falling."])
+    ]
+    assert "Early warnings" in response.content.decode()
