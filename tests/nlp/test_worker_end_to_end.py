@@ -41,4 +41,8 @@ def test_ingested_feedback_is_analysed_by_the_worker(celery_worker_process, api_
     assert happy.sentiment == "positive" and happy.analysis_attempts == 1
     mentions = ThemeMention.objects.filter(feedback_id__in=ids)
     assert set(mentions.values_list("brand_promise__name", flat=True)) == {"Responsiveness"}
-    assert mentions.filter(feedback_id=ids[0], sentiment="positive").exists()
+    praised = mentions.get(feedback_id=ids[0])
+    complained = mentions.get(feedback_id=ids[1])
+    assert complained.sentiment == "negative"
+    assert complained.evidence == ["Nobody answered our emails for two weeks."]
+    assert praised.sentiment_value > complained.sentiment_value
