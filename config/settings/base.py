@@ -117,7 +117,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Earshot API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS: dict[str, object] = {"TITLE": "Earshot API", "VERSION": "1.0.0"}
 
 
 class Queues(StrEnum):
@@ -187,6 +187,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
+# --- campaigns (surveys: listening.campaigns) ---
+INSTALLED_APPS += ["listening.campaigns"]
+# Absolute base for links in survey emails (signed survey and opt-out URLs).
+CAMPAIGNS_BASE_URL = env("CAMPAIGNS_BASE_URL", default="http://localhost:8000")
+# Invitations sent per run of email.send_due_invitations (bounded so one run stays short).
+CAMPAIGNS_SEND_BATCH_SIZE = env.int("CAMPAIGNS_SEND_BATCH_SIZE", default=200)
+# SMTP failures: attempts before an invitation is marked failed; backoff base in seconds.
+CAMPAIGNS_MAX_SEND_ATTEMPTS = env.int("CAMPAIGNS_MAX_SEND_ATTEMPTS", default=5)
+CAMPAIGNS_RETRY_BACKOFF_SECONDS = env.int("CAMPAIGNS_RETRY_BACKOFF_SECONDS", default=60)
+# A send claimed longer ago than this (worker died mid-send) is put back in the queue.
+CAMPAIGNS_STALE_CLAIM_MINUTES = env.int("CAMPAIGNS_STALE_CLAIM_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE["email.send_due_invitations"] = {
+    "task": "email.send_due_invitations",
+    "schedule": timedelta(minutes=1),
+}
+CELERY_BEAT_SCHEDULE["listening.review_requests_for_closed_engagements"] = {
+    "task": "listening.review_requests_for_closed_engagements",
+    "schedule": timedelta(hours=24),
+}
+
 # --- listening.portal (embeddable web forms and the client portal) ---
 INSTALLED_APPS += ["listening.portal"]
 # Rates are django-ratelimit strings ("20/m"); an empty value switches that limit off (the ingest
@@ -208,26 +228,6 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 CELERY_BEAT_SCHEDULE["portal-purge-magic-links"] = {
     "task": "portal.purge_magic_links",
     "schedule": timedelta(hours=6),
-}
-
-# --- campaigns (surveys: listening.campaigns) ---
-INSTALLED_APPS += ["listening.campaigns"]
-# Absolute base for links in survey emails (signed survey and opt-out URLs).
-CAMPAIGNS_BASE_URL = env("CAMPAIGNS_BASE_URL", default="http://localhost:8000")
-# Invitations sent per run of email.send_due_invitations (bounded so one run stays short).
-CAMPAIGNS_SEND_BATCH_SIZE = env.int("CAMPAIGNS_SEND_BATCH_SIZE", default=200)
-# SMTP failures: attempts before an invitation is marked failed; backoff base in seconds.
-CAMPAIGNS_MAX_SEND_ATTEMPTS = env.int("CAMPAIGNS_MAX_SEND_ATTEMPTS", default=5)
-CAMPAIGNS_RETRY_BACKOFF_SECONDS = env.int("CAMPAIGNS_RETRY_BACKOFF_SECONDS", default=60)
-# A send claimed longer ago than this (worker died mid-send) is put back in the queue.
-CAMPAIGNS_STALE_CLAIM_MINUTES = env.int("CAMPAIGNS_STALE_CLAIM_MINUTES", default=15)
-CELERY_BEAT_SCHEDULE["email.send_due_invitations"] = {
-    "task": "email.send_due_invitations",
-    "schedule": timedelta(minutes=1),
-}
-CELERY_BEAT_SCHEDULE["listening.review_requests_for_closed_engagements"] = {
-    "task": "listening.review_requests_for_closed_engagements",
-    "schedule": timedelta(hours=24),
 }
 
 # --- Review workflow, dashboards, API, webhooks (feedback.review / .api / .dashboards) ---
