@@ -187,10 +187,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
+# Absolute base of every link Earshot sends out (survey and opt-out links, portal sign-in links,
+# case notifications, webhook payloads), e.g. "https://earshot.example.com".
+EARSHOT_BASE_URL = env("EARSHOT_BASE_URL", default="http://localhost:8000")
+
 # --- campaigns (surveys: listening.campaigns) ---
 INSTALLED_APPS += ["listening.campaigns"]
-# Absolute base for links in survey emails (signed survey and opt-out URLs).
-CAMPAIGNS_BASE_URL = env("CAMPAIGNS_BASE_URL", default="http://localhost:8000")
 # Invitations sent per run of email.send_due_invitations (bounded so one run stays short).
 CAMPAIGNS_SEND_BATCH_SIZE = env.int("CAMPAIGNS_SEND_BATCH_SIZE", default=200)
 # SMTP failures: attempts before an invitation is marked failed; backoff base in seconds.
@@ -222,17 +224,12 @@ PORTAL_MAGIC_LINK_RATE_PER_IP = env("PORTAL_MAGIC_LINK_RATE_PER_IP", default="10
 PORTAL_MAGIC_LINK_RATE_PER_EMAIL = env("PORTAL_MAGIC_LINK_RATE_PER_EMAIL", default="5/h") or None
 PORTAL_COMMENT_RATE_PER_CONTACT = env("PORTAL_COMMENT_RATE_PER_CONTACT", default="30/h") or None
 PORTAL_SESSION_AGE = timedelta(days=env.int("PORTAL_SESSION_DAYS", default=14))
-# Absolute base for links in e-mails (e.g. "https://earshot.example.com"); when empty, the
-# address the contact used to request the link is used (already checked by ALLOWED_HOSTS).
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 CELERY_BEAT_SCHEDULE["portal-purge-magic-links"] = {
     "task": "portal.purge_magic_links",
     "schedule": timedelta(hours=6),
 }
 
 # --- Review workflow, dashboards, API, webhooks (feedback.review / .api / .dashboards) ---
-# Absolute base URL used in emails and webhook payloads to link back to Earshot.
-EARSHOT_BASE_URL = env("EARSHOT_BASE_URL", default="http://localhost:8000")
 # Hours to answer a flagged case, per priority.
 REVIEW_SLA_HOURS = {
     "urgent": env.int("REVIEW_SLA_URGENT_HOURS", default=4),

@@ -63,7 +63,7 @@ def contact_from_optout_token(token: str) -> Contact:
 
 
 def absolute(path: str) -> str:
-    return settings.CAMPAIGNS_BASE_URL.rstrip("/") + path
+    return settings.EARSHOT_BASE_URL.rstrip("/") + path
 
 
 def survey_url(invitation: Invitation) -> str:

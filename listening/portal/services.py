@@ -145,7 +145,7 @@ def portal_comment_submit(
     )
 
 
-def magic_link_request(*, firm: Firm, email: str, base_url: str) -> None:
+def magic_link_request(*, firm: Firm, email: str) -> None:
     """Start a sign-in for whoever owns `email` at `firm`.
 
     Returns nothing and behaves the same for unknown addresses (no enumeration); the e-mail is
@@ -155,25 +155,25 @@ def magic_link_request(*, firm: Firm, email: str, base_url: str) -> None:
     if contact is None:
         return
     link = MagicLink.objects.create(firm=firm, contact=contact, email=contact.email.lower())
-    transaction.on_commit(lambda: _magic_link_enqueue(link.pk, base_url))
+    transaction.on_commit(lambda: _magic_link_enqueue(link.pk))
 
 
-def _magic_link_enqueue(magic_link_id: int, base_url: str) -> None:
+def _magic_link_enqueue(magic_link_id: int) -> None:
     try:
-        current_app.send_task(SEND_MAGIC_LINK_TASK, args=[magic_link_id, base_url])
+        current_app.send_task(SEND_MAGIC_LINK_TASK, args=[magic_link_id])
     except Exception:  # noqa: BLE001 - broker down: the contact simply asks again
         logger.warning("could not enqueue magic link %s", magic_link_id)
 
 
-def magic_link_url(*, link: MagicLink, base_url: str) -> str:
+def magic_link_url(*, link: MagicLink) -> str:
     path = reverse(
         "portal:magic_link",
         kwargs={"firm_slug": link.firm.slug, "token": magic_token_make(jti=link.jti)},
     )
-    return (settings.PORTAL_BASE_URL or base_url).rstrip("/") + path
+    return settings.EARSHOT_BASE_URL.rstrip("/") + path
 
 
-def magic_link_send(*, magic_link_id: int, base_url: str) -> bool:
+def magic_link_send(*, magic_link_id: int) -> bool:
     """E-mail one magic link. Idempotent: `sent_at` is claimed with a guarded UPDATE, so running
     twice sends once; a missing, used or expired link is a no-op. If sending fails the claim is
     released and the error re-raised, so the task's retry sends it. Returns whether it sent."""
@@ -187,7 +187,7 @@ def magic_link_send(*, magic_link_id: int, base_url: str) -> bool:
     context = {
         "firm": link.firm,
         "contact": link.contact,
-        "url": magic_link_url(link=link, base_url=base_url),
+        "url": magic_link_url(link=link),
         "minutes": int(settings.PORTAL_MAGIC_LINK_MAX_AGE.total_seconds() // 60),
     }
     try:

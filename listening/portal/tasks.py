@@ -15,10 +15,10 @@ from listening.portal.services import magic_link_purge, magic_link_send
     retry_backoff_max=120,
     max_retries=5,
 )
-def portal_send_magic_link(magic_link_id: int, base_url: str = "") -> bool:
+def portal_send_magic_link(magic_link_id: int) -> bool:
     """Send one sign-in e-mail. Idempotent (the link's `sent_at` is claimed first); a missing,
     used or expired link is a no-op. Transient mail or database errors are retried."""
-    return magic_link_send(magic_link_id=magic_link_id, base_url=base_url)
+    return magic_link_send(magic_link_id=magic_link_id)
 
 
 @shared_task(name="portal.purge_magic_links")

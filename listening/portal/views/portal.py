@@ -98,7 +98,7 @@ def sign_in(request: HttpRequest, firm_slug: str) -> HttpResponse:
         rate=settings.PORTAL_MAGIC_LINK_RATE_PER_EMAIL,
     )
     if over_email_limit is None:
-        magic_link_request(firm=firm, email=email, base_url=request.build_absolute_uri("/"))
+        magic_link_request(firm=firm, email=email)
     minutes = int(settings.PORTAL_MAGIC_LINK_MAX_AGE.total_seconds() // 60)
     return render(
         request, "portal/sign_in_sent.html", {"firm": firm, "email": email, "minutes": minutes}
