@@ -33,6 +33,7 @@ run: demo
 	@echo "  Earshot is starting on http://127.0.0.1:$${EARSHOT_PORT:-8000}/"
 	@echo "  Demo login: admin / earshot-demo (firm admin)  ·  amy / earshot-demo (account manager)"
 	@echo ""
+	EARSHOT_BASE_URL=$${EARSHOT_BASE_URL:-http://127.0.0.1:$${EARSHOT_PORT:-8000}} \
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start -f Procfile.dev
 
 test: install
