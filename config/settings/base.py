@@ -200,6 +200,9 @@ CAMPAIGNS_MAX_SEND_ATTEMPTS = env.int("CAMPAIGNS_MAX_SEND_ATTEMPTS", default=5)
 CAMPAIGNS_RETRY_BACKOFF_SECONDS = env.int("CAMPAIGNS_RETRY_BACKOFF_SECONDS", default=60)
 # A send claimed longer ago than this (worker died mid-send) is put back in the queue.
 CAMPAIGNS_STALE_CLAIM_MINUTES = env.int("CAMPAIGNS_STALE_CLAIM_MINUTES", default=15)
+# Requests per client IP to the public survey pages (answer, opt-out), a django-ratelimit
+# string; empty switches it off. Counted in the default cache, like the portal's limits below.
+CAMPAIGNS_SURVEY_RATE_PER_IP = env("CAMPAIGNS_SURVEY_RATE_PER_IP", default="60/m") or None
 CELERY_BEAT_SCHEDULE["email.send_due_invitations"] = {
     "task": "email.send_due_invitations",
     "schedule": timedelta(minutes=1),
@@ -207,6 +210,10 @@ CELERY_BEAT_SCHEDULE["email.send_due_invitations"] = {
 CELERY_BEAT_SCHEDULE["listening.review_requests_for_closed_engagements"] = {
     "task": "listening.review_requests_for_closed_engagements",
     "schedule": timedelta(hours=24),
+}
+CELERY_BEAT_SCHEDULE["listening.retry_deferred_invitations"] = {
+    "task": "listening.retry_deferred_invitations",
+    "schedule": timedelta(minutes=15),
 }
 
 # --- listening.portal (embeddable web forms and the client portal) ---

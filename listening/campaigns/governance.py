@@ -8,7 +8,7 @@ Callers hold the Client row lock while they gather the dates and act on the verd
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from listening.campaigns.models import SkipReason, SurveyPolicy
@@ -21,6 +21,8 @@ class Verdict:
     allowed: bool
     reason: str = ""
     detail: str = ""
+    # The first firm-local day on which the refusal no longer holds (a quiet period's end + 1).
+    resume_on: date | None = None
 
 
 ALLOWED = Verdict(True)
@@ -45,8 +47,19 @@ def policy_defaults(firm_id: int) -> SurveyPolicy:
 def check_quiet(day: date, periods: Iterable[tuple[date, date]]) -> Verdict:
     for starts_on, ends_on in periods:
         if starts_on <= day <= ends_on:
-            return Verdict(False, SkipReason.QUIET_PERIOD, f"Quiet from {starts_on} to {ends_on}.")
+            return Verdict(
+                False,
+                SkipReason.QUIET_PERIOD,
+                f"Quiet from {starts_on} to {ends_on}.",
+                resume_on=ends_on + timedelta(days=1),
+            )
     return ALLOWED
+
+
+def local_moment_on(day: date, like: datetime, zone: ZoneInfo) -> datetime:
+    """`day` at the firm-local wall-clock time of `like` (09:00 stays 09:00 across a
+    daylight-saving change)."""
+    return datetime.combine(day, like.astimezone(zone).time(), tzinfo=zone)
 
 
 def check_nps(day: date, wave_days: Iterable[date], policy: SurveyPolicy) -> Verdict:

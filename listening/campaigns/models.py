@@ -245,6 +245,12 @@ class SkippedInvitation(models.Model):
     reason = models.CharField(max_length=20, choices=SkipReason.choices)
     detail = models.CharField(max_length=300, blank=True)
     wanted_at = models.DateTimeField()
+    retry_after = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when the survey is asked again, under governance, once the reason "
+        "has passed (an NPS wave that fell in a quiet period).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -253,7 +259,14 @@ class SkippedInvitation(models.Model):
                 fields=["campaign", "contact", "occasion"], name="skip_once_per_occasion"
             )
         ]
-        indexes = [models.Index(fields=["client", "-created_at"], name="skip_client_created")]
+        indexes = [
+            models.Index(fields=["client", "-created_at"], name="skip_client_created"),
+            models.Index(
+                fields=["retry_after"],
+                name="skip_retry_due",
+                condition=Q(retry_after__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.contact}"

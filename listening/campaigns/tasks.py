@@ -14,6 +14,7 @@ from listening.campaigns.models import Campaign
 from listening.campaigns.services import launch, sending
 
 REVIEW_LOOKBACK = timedelta(days=7)
+RETRY_BATCH = 500
 
 
 @shared_task(name="email.send_due_invitations")
@@ -49,4 +50,16 @@ def review_requests_for_closed_engagements() -> dict:
     """Daily: review requests for engagements closed in the last week (idempotent overlap)."""
     since = timezone.now().date() - REVIEW_LOOKBACK
     report = launch.review_requests_for_closed_engagements(since=since)
+    return {"invited": report.invited, "already": report.already, "skipped": report.skipped}
+
+
+@shared_task(name="listening.retry_deferred_invitations")
+def retry_deferred_invitations(batch_size: int = RETRY_BATCH) -> dict:
+    """Ask again, under governance, for the NPS invitations a quiet period deferred once it has
+    ended. Idempotent (each skip is claimed); queues the next batch if this one was full."""
+    report = launch.skips_retry_due(batch_size=batch_size)
+    if report.invited + report.already + sum(report.skipped.values()) >= batch_size:
+        transaction.on_commit(
+            lambda: retry_deferred_invitations.apply_async(kwargs={"batch_size": batch_size})
+        )
     return {"invited": report.invited, "already": report.already, "skipped": report.skipped}

@@ -1,5 +1,9 @@
 """Public survey pages (no login: the signed link is the credential) and member views."""
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +16,7 @@ from listening.campaigns import emails, selectors, tokens
 from listening.campaigns.models import SCORE_RANGE, Campaign, Invitation, Response
 from listening.campaigns.services.optout import contact_opt_out
 from listening.campaigns.services.responses import response_submit
+from listening.portal.throttle import throttle_hit
 
 
 def _problem(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
@@ -30,6 +35,31 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Count every request to a public survey page against the client's IP
+    (CAMPAIGNS_SURVEY_RATE_PER_IP), before the token is even read, and answer 429 with
+    Retry-After past the limit."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        retry_after = throttle_hit(
+            request, group="campaigns.survey.ip", rate=settings.CAMPAIGNS_SURVEY_RATE_PER_IP
+        )
+        if retry_after is None:
+            return view(request, *args, **kwargs)
+        response = _problem(
+            request,
+            title="Too many requests",
+            message="Please wait a minute, then use the link in our email again.",
+            status=429,
+        )
+        response["Retry-After"] = str(retry_after)
+        return _no_store(response)
+
+    return wrapper
+
+
+@_rate_limited
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows the question (a score may be pre-selected from the email); POST records the
@@ -96,6 +126,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without a CSRF token
+@_rate_limited
 @require_http_methods(["GET", "POST"])
 def optout(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks for confirmation (mail scanners follow links; a GET must change nothing);

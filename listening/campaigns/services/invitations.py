@@ -87,9 +87,10 @@ def skip_record(
     detail: str = "",
     wanted_at: datetime,
     invitation: Invitation | None = None,
+    retry_after: datetime | None = None,
 ) -> SkippedInvitation:
     """Record (or refresh) why `contact` was not invited for `occasion`. Idempotent: one row per
-    (campaign, contact, occasion), holding the latest reason."""
+    (campaign, contact, occasion), holding the latest reason and when (if ever) to ask again."""
     skip, _ = SkippedInvitation.objects.update_or_create(
         campaign=campaign,
         contact=contact,
@@ -102,9 +103,22 @@ def skip_record(
             "detail": detail[:300],
             "wanted_at": wanted_at,
             "invitation": invitation,
+            "retry_after": retry_after,
         },
     )
     return skip
+
+
+def _retry_after(
+    *, campaign: Campaign, verdict: governance.Verdict, when: datetime
+) -> datetime | None:
+    # A relationship NPS wave is the client's only chance for months: a quiet period defers it
+    # (to the same firm-local time on the day after) instead of losing it. A CSAT is about the
+    # touchpoint that just happened, so asking weeks later would be noise: it is dropped.
+    if campaign.kind != SurveyKind.NPS or verdict.resume_on is None:
+        return None
+    zone = governance.firm_zone(campaign.firm.timezone)
+    return governance.local_moment_on(verdict.resume_on, when, zone)
 
 
 @transaction.atomic
@@ -148,6 +162,7 @@ def invitation_schedule(
             reason=verdict.reason,
             detail=verdict.detail,
             wanted_at=when,
+            retry_after=_retry_after(campaign=campaign, verdict=verdict, when=when),
         )
         return ScheduleResult(invitation=None, skip=skip, created=False)
     invitation = Invitation.objects.create(
@@ -183,3 +198,30 @@ def invitation_cancel(*, invitation: Invitation, reason: str, detail: str = "") 
             invitation=invitation,
         )
     return bool(cancelled)
+
+
+@transaction.atomic
+def skip_retry(*, skip_id: int, now: datetime) -> ScheduleResult | None:
+    """Ask again, at `now`, for a deferred skip whose `retry_after` has come: the full
+    governance runs again (the quiet period may have been extended, the contact may have opted
+    out, another wave may have gone out meanwhile), and a new refusal is recorded in its place.
+
+    Locks the Client row, then claims the skip with a guarded UPDATE, so concurrent runs retry
+    it once. Returns None (and changes nothing) when it is missing, not due or taken.
+    """
+    skip = (
+        SkippedInvitation.objects.select_related("campaign__firm", "contact")
+        .filter(pk=skip_id, retry_after__lte=now)
+        .first()
+    )
+    if skip is None:
+        return None
+    Client.objects.select_for_update().get(pk=skip.client_id)
+    claimed = SkippedInvitation.objects.filter(pk=skip.pk, retry_after=skip.retry_after).update(
+        retry_after=None
+    )
+    if not claimed:
+        return None
+    return invitation_schedule(
+        campaign=skip.campaign, contact=skip.contact, occasion=skip.occasion, scheduled_for=now
+    )

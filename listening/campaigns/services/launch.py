@@ -12,8 +12,12 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from feedback.models import Contact, Engagement, Touchpoint
 from listening.campaigns import governance, selectors
-from listening.campaigns.models import Campaign, SurveyKind
-from listening.campaigns.services.invitations import ScheduleResult, invitation_schedule
+from listening.campaigns.models import Campaign, SkippedInvitation, SurveyKind
+from listening.campaigns.services.invitations import (
+    ScheduleResult,
+    invitation_schedule,
+    skip_retry,
+)
 
 LAUNCH_TASK = "listening.campaign_launch"
 
@@ -55,6 +59,24 @@ def campaign_launch(
                 campaign=campaign, contact=contact, occasion=occasion, scheduled_for=when
             )
         )
+    return report
+
+
+def skips_retry_due(*, now: datetime | None = None, batch_size: int = 500) -> LaunchReport:
+    """Ask again for at most `batch_size` deferred skips whose time has come (NPS waves that
+    fell in a quiet period), oldest first, each in its own transaction under governance.
+    Safe to run concurrently and repeatedly: each skip is claimed before it is retried."""
+    now = now or timezone.now()
+    due = (
+        SkippedInvitation.objects.filter(retry_after__lte=now)
+        .order_by("retry_after", "pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    report = LaunchReport()
+    for pk in list(due):
+        result = skip_retry(skip_id=pk, now=now)
+        if result is not None:
+            report.add(result)
     return report
 
 

@@ -102,7 +102,10 @@ def invitation_send(*, invitation_id: int, now: datetime, connection: Any = None
         return "retrying"
     remind_at = None
     if invitation.campaign.reminder_after_days:
-        remind_at = now + timedelta(days=invitation.campaign.reminder_after_days)
+        # Calendar days on the firm's wall clock: adding to a firm-local time keeps 09:00 at
+        # 09:00 across a daylight-saving change (plain UTC arithmetic would make it 10:00).
+        local = now.astimezone(governance.firm_zone(invitation.firm.timezone))
+        remind_at = local + timedelta(days=invitation.campaign.reminder_after_days)
     Invitation.objects.filter(pk=invitation.pk, status=S.SENDING).update(
         status=S.SENT, sent_at=now, next_attempt_at=None, last_error="", remind_at=remind_at
     )

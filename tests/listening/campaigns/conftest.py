@@ -7,6 +7,7 @@ from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.cache import cache
 from django.test import override_settings
 
 from listening.campaigns.models import Campaign, SurveyKind
@@ -47,6 +48,15 @@ class SmtpServer:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # The survey pages' rate-limit counters live in the cache, which outlives a test's
+    # database transaction.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,12 +10,13 @@ from django.db import connection
 from listening.campaigns.models import (
     Campaign,
     Invitation,
+    QuietPeriod,
     SkippedInvitation,
     SkipReason,
     SurveyKind,
     SurveyPolicy,
 )
-from listening.campaigns.services.invitations import invitation_schedule
+from listening.campaigns.services.invitations import invitation_schedule, skip_retry
 from tests.factories import ClientFactory, ContactFactory, FirmFactory
 
 THREADS = 20
@@ -120,3 +121,35 @@ def test_twenty_retries_of_the_same_invitation_create_one_row(setting):
     assert errors == []
     assert Invitation.objects.filter(client=client).count() == 1
     assert not SkippedInvitation.objects.exists()
+
+
+def test_twenty_runs_retrying_deferred_waves_at_once_give_one_wave(setting):
+    # given 20 waves deferred by a quiet period for the same client, all due again now
+    firm, client, contacts, campaigns = setting
+    QuietPeriod.objects.create(firm=firm, client=client, starts_on=T0.date(), ends_on=T0.date())
+    for i in range(THREADS):
+        invitation_schedule(
+            campaign=campaigns[i], contact=contacts[i], occasion="wave", scheduled_for=T0
+        )
+    skips = list(SkippedInvitation.objects.values_list("pk", flat=True))
+    later = T0 + timedelta(days=1)
+    assert len(skips) == THREADS and all(
+        s.retry_after == later for s in SkippedInvitation.objects.all()
+    )
+
+    # when 20 retry runs, each over every due skip in its own order, race
+    errors = _race(
+        [
+            lambda i=i: [skip_retry(skip_id=pk, now=later) for pk in skips[i:] + skips[:i]]
+            for i in range(THREADS)
+        ]
+    )
+
+    # then the client got one wave; every other skip now says why, with no further retry
+    assert errors == []
+    assert Invitation.objects.filter(client=client).count() == 1
+    assert SkippedInvitation.objects.filter(client=client).count() == THREADS - 1
+    assert not SkippedInvitation.objects.filter(retry_after__isnull=False).exists()
+    assert set(SkippedInvitation.objects.values_list("reason", flat=True)) == {
+        SkipReason.NPS_MIN_GAP
+    }

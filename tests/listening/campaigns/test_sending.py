@@ -199,3 +199,47 @@ def test_paused_campaign_sends_nothing(smtp_server, nps_campaign, contact):
     Campaign.objects.filter(pk=nps_campaign.pk).update(status=Campaign.Status.PAUSED)
     assert invitations_send_due(now=T0).sent == 0
     assert smtp_server.messages == []
+
+
+def test_reminder_keeps_the_firms_wall_clock_across_a_dst_change(
+    firm, smtp_server, nps_campaign, contact
+):
+    # given a London firm whose invitation goes out at 09:00 GMT on 27 March, with a 5-day
+    # reminder (the clocks go forward on 30 March)
+    firm.timezone = "Europe/London"
+    firm.save()
+    sent_at = datetime(2025, 3, 27, 9, 0, tzinfo=UTC)
+    invitation = _invite(nps_campaign, contact, when=sent_at)
+    invitations_send_due(now=sent_at)
+
+    # then the reminder is due at 09:00 BST on 1 April (08:00 UTC), not 10:00 BST
+    invitation.refresh_from_db()
+    assert invitation.remind_at == datetime(2025, 4, 1, 8, 0, tzinfo=UTC)
+    assert invitations_send_due(now=datetime(2025, 4, 1, 7, 59, tzinfo=UTC)).reminded == 0
+    assert invitations_send_due(now=datetime(2025, 4, 1, 8, 0, tzinfo=UTC)).reminded == 1
+
+
+def test_reminder_smtp_down_then_back(smtp_server, nps_campaign, contact):
+    # given a sent invitation whose reminder is due while the SMTP server is down
+    invitation = _invite(nps_campaign, contact)
+    invitations_send_due(now=T0)
+    day5 = T0 + timedelta(days=5)
+    smtp_server.stop()
+
+    # when the sender runs
+    down = invitations_send_due(now=day5)
+
+    # then the reminder waits with a backoff and its error; the invitation stays sent
+    invitation.refresh_from_db()
+    assert down.retrying == 1
+    assert (invitation.status, invitation.reminders_sent) == (S.SENT, 0)
+    assert invitation.remind_at > day5 and invitation.last_error
+
+    # when the server is back and the backoff has passed
+    smtp_server.start()
+    back = invitations_send_due(now=invitation.remind_at)
+
+    # then exactly one reminder went out
+    invitation.refresh_from_db()
+    assert back.reminded == 1 and invitation.reminders_sent == 1
+    assert [m["Subject"].startswith("Reminder:") for m in smtp_server.messages] == [False, True]

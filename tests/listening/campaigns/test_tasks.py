@@ -2,7 +2,7 @@
 one end-to-end run through a real Celery worker."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from celery import current_app
@@ -12,6 +12,7 @@ from django_celery_beat.models import PeriodicTask
 
 from listening.campaigns import tasks
 from listening.campaigns.models import Campaign, Invitation, SkippedInvitation, SurveyKind
+from listening.campaigns.services import launch
 from listening.campaigns.services.invitations import invitation_schedule
 from listening.campaigns.services.launch import campaign_schedule_set
 from tests.conftest import wait_for
@@ -27,9 +28,12 @@ def test_tasks_have_stable_names_routed_to_their_queues():
     routes = current_app.conf.task_routes
     assert tasks.send_due_invitations.name == "email.send_due_invitations"
     assert tasks.campaign_launch.name == "listening.campaign_launch"
+    assert tasks.retry_deferred_invitations.name == "listening.retry_deferred_invitations"
     assert routes["email.*"]["queue"] == "email" and routes["listening.*"]["queue"] == "ingest"
     beat = current_app.conf.beat_schedule
     assert beat["email.send_due_invitations"]["task"] == "email.send_due_invitations"
+    retry = beat["listening.retry_deferred_invitations"]
+    assert retry["task"] == "listening.retry_deferred_invitations"
 
 
 @pytest.mark.django_db
@@ -123,3 +127,21 @@ def test_worker_sends_due_invitations_end_to_end(transactional_db, celery_worker
         lambda: Invitation.objects.get(pk=invitation.pk).status == Invitation.Status.SENT,
         timeout=60,
     )
+
+
+@pytest.mark.django_db
+def test_a_wave_is_one_per_day_on_the_firms_calendar(firm, nps_campaign, contact):
+    # given a Sydney firm: 22:30 and 23:30 UTC on 28 February are both 1 March in Sydney
+    firm.timezone = "Australia/Sydney"
+    firm.save()
+    evening = datetime(2025, 2, 28, 22, 30, tzinfo=UTC)
+
+    # when the wave is launched at both moments
+    first = launch.campaign_launch(campaign=nps_campaign, scheduled_for=evening)
+    second = launch.campaign_launch(
+        campaign=nps_campaign, scheduled_for=evening + timedelta(hours=1)
+    )
+
+    # then it is one wave, named after the Sydney date
+    assert (first.invited, second.already) == (1, 1)
+    assert Invitation.objects.get().occasion == "wave:2025-03-01"

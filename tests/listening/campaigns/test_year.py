@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import override_settings
 
 from feedback import metrics
 from listening.campaigns.models import Campaign, Invitation, SkippedInvitation, SurveyKind
@@ -35,6 +36,8 @@ def _answer(client, smtp_server, seen: int, score_for) -> int:
     return len(smtp_server.messages)
 
 
+# One test client answers for every contact, from one IP address, within seconds.
+@override_settings(CAMPAIGNS_SURVEY_RATE_PER_IP=None)
 def test_a_year_of_campaigns(client, firm, smtp_server):
     # given a London firm with two clients of two contacts each
     firm.timezone = "Europe/London"
