@@ -151,8 +151,7 @@ class RuleAdmin(FirmScopedAdmin):
 class CaseEventInline(admin.TabularInline):
     model = models.CaseEvent
     extra = 0
-    fields = ["created_at", "kind", "actor", "body"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "kind", "actor", "body")
     can_delete = False
 
 

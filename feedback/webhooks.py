@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
+from functools import partial
 
 from celery import current_app
 from django.conf import settings
@@ -79,7 +80,7 @@ def webhook_event_emit(*, firm: Firm, event: str, event_id: str, payload: dict) 
             continue
         created.append(delivery.pk)
     for pk in created:
-        transaction.on_commit(lambda pk=pk: _enqueue(pk))
+        transaction.on_commit(partial(_enqueue, pk))
     return len(created)
 
 
@@ -147,7 +148,11 @@ def webhook_deliver(*, delivery_id: int) -> str:
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         error = f"{exc.__class__.__name__}: {exc}"[:1000]
     attempts = delivery.attempts + 1
-    fields = {"attempts": attempts, "last_status_code": code, "last_error": error}
+    fields: dict[str, object] = {
+        "attempts": attempts,
+        "last_status_code": code,
+        "last_error": error,
+    }
     if code is not None and 200 <= code < 300:
         fields.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=timezone.now())
     elif attempts >= settings.WEBHOOK_MAX_ATTEMPTS:

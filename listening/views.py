@@ -4,16 +4,14 @@ Only members who see the whole firm (admins, analysts) may use them; another fir
 import is a 404, exactly like a missing one.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from feedback.access import MemberRequest, member_required
 from feedback.models import Client, Source
 from feedback.selectors import client_list
 from listening.forms import CsvImportForm, EmailUploadForm
@@ -24,20 +22,7 @@ from listening.services.email import email_upload_ingest
 from listening.services.triage import triage_assign as triage_assign_service
 
 
-def firm_admin_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        member = getattr(request.user, "member", None)
-        if member is None or not member.sees_whole_firm:
-            raise PermissionDenied
-        request.member = member
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _source(request: HttpRequest, source_id: int) -> Source:
+def _source(request: MemberRequest, source_id: int) -> Source:
     try:
         return source_get_for_member(member=request.member, pk=source_id)
     except Source.DoesNotExist as exc:
@@ -49,8 +34,8 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-@firm_admin_required
-def email_upload(request: HttpRequest, source_id: int) -> HttpResponse:
+@member_required(whole_firm=True)
+def email_upload(request: MemberRequest, source_id: int) -> HttpResponse:
     source = _source(request, source_id)
     form = EmailUploadForm(request.POST or None, request.FILES or None)
     report = None
@@ -75,8 +60,8 @@ def email_upload(request: HttpRequest, source_id: int) -> HttpResponse:
     )
 
 
-@firm_admin_required
-def csv_import_new(request: HttpRequest, source_id: int) -> HttpResponse:
+@member_required(whole_firm=True)
+def csv_import_new(request: MemberRequest, source_id: int) -> HttpResponse:
     source = _source(request, source_id)
     form = CsvImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -101,8 +86,8 @@ def csv_import_new(request: HttpRequest, source_id: int) -> HttpResponse:
     return render(request, "listening/csv_import_new.html", {"source": source, "form": form})
 
 
-@firm_admin_required
-def csv_import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+@member_required(whole_firm=True)
+def csv_import_detail(request: MemberRequest, import_id: int) -> HttpResponse:
     try:
         job = csv_import_get(member=request.member, pk=import_id)
     except CsvImport.DoesNotExist as exc:
@@ -127,16 +112,16 @@ def csv_import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     return render(request, "listening/csv_import_detail.html", {"job": job})
 
 
-@firm_admin_required
-def triage(request: HttpRequest) -> HttpResponse:
+@member_required(whole_firm=True)
+def triage(request: MemberRequest) -> HttpResponse:
     items = triage_list(member=request.member)[:200]
     clients = client_list(member=request.member, mine_only=False)
     return render(request, "listening/triage.html", {"items": items, "clients": clients})
 
 
 @require_POST
-@firm_admin_required
-def triage_assign(request: HttpRequest, item_id: int) -> HttpResponse:
+@member_required(whole_firm=True)
+def triage_assign(request: MemberRequest, item_id: int) -> HttpResponse:
     try:
         item = triage_list(member=request.member).get(pk=item_id)
     except TriageItem.DoesNotExist as exc:

@@ -1,9 +1,11 @@
 """REST API views: one per operation; parse, call a service or selector, serialise."""
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
@@ -30,6 +32,8 @@ from feedback.review.events import feedback_created_emit
 from feedback.review.selectors import case_events, case_get, case_list
 from feedback.selectors import feedback_list
 from feedback.services import feedback_ingest
+
+M = TypeVar("M", bound=Model)
 
 
 class BaseApi(APIView):
@@ -77,10 +81,10 @@ class FeedbackListApi(BaseApi, generics.ListAPIView):
         return Response(result, status=code)
 
 
-def _firm_object(model: type, firm_id: int, pk: int | None, field: str) -> object | None:
+def _firm_object(model: type[M], firm_id: int, pk: int | None, field: str) -> M | None:
     if pk is None:
         return None
-    obj = model.objects.filter(firm_id=firm_id, pk=pk).first()
+    obj = model._default_manager.filter(firm_id=firm_id, pk=pk).first()
     if obj is None:
         raise exceptions.ValidationError({field: "Not found in your firm."})
     return obj
@@ -90,6 +94,8 @@ def _ingest_one(request: Request, data: dict) -> dict:
     viewer = viewer_of(request)
     firm_id = viewer.firm_id
     source = _firm_object(Source, firm_id, data["source"], "source")
+    if source is None:
+        raise exceptions.ValidationError({"source": "This field is required."})
     try:
         result = feedback_ingest(
             source=source,

@@ -111,7 +111,7 @@ def client_health(*, client: Client, now: datetime | None = None) -> Health:
                 f"fell by {-change:.2f} against the 60 days before",
             )
             warnings.append(FALLING)
-    if nps is not None:
+    if nps is not None and nps.rating is not None:
         points = 10 if nps.rating >= 9 else (-10 if nps.rating <= 6 else 0)
         _factor(
             factors, "Latest NPS answer", points, f"{nps.rating}/10 on {nps.received_at:%Y-%m-%d}"

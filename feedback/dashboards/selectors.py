@@ -100,9 +100,11 @@ def _narrowed(f: Filters) -> bool:
     return bool(f.mine_only or f.client_id or f.touchpoint_id or f.channel)
 
 
-def _tag_scoped(model: type, f: Filters) -> QuerySet:
+def _tag_scoped(model: type[EmotionTag] | type[ThemeMention], f: Filters) -> QuerySet:
     """Tags carry firm and received_at, so the unfiltered firm view needs no join at all."""
-    qs = model.objects.filter(firm_id=f.firm_id, received_at__gte=f.start, received_at__lt=f.end)
+    qs = model._default_manager.filter(
+        firm_id=f.firm_id, received_at__gte=f.start, received_at__lt=f.end
+    )
     if _narrowed(f):
         qs = qs.filter(feedback__in=feedback_scoped(f).values("pk"))
     return qs

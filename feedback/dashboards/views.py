@@ -3,13 +3,13 @@ same filters (?days=&client=&touchpoint=&channel=)."""
 
 import csv
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from feedback.access import MemberRequest, member_required
 from feedback.dashboards import selectors as sel
 from feedback.dashboards.health import client_health, early_warnings
 from feedback.models import CaseEvent, Channel, Client, Member, Touchpoint
-from feedback.review.views import member_required
 from feedback.selectors import client_list
 
 EARLY_WARNING_CLIENTS = 500
@@ -17,7 +17,7 @@ CHARTS = ("sentiment", "emotions", "promises", "nps", "csat")
 
 
 @member_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: MemberRequest) -> HttpResponse:
     f = sel.filters_from(request.member, request.GET)
     charts = sel.charts_for(f)
     context = {
@@ -45,7 +45,7 @@ def _early_warnings(member: Member) -> list[tuple[Client, list[str]]]:
 
 
 @member_required
-def export_csv(request: HttpRequest, chart: str) -> HttpResponse:
+def export_csv(request: MemberRequest, chart: str) -> HttpResponse:
     if chart not in CHARTS:
         raise Http404("No such chart.")
     rows = sel.charts_for(sel.filters_from(request.member, request.GET))[chart]
@@ -63,7 +63,7 @@ def export_csv(request: HttpRequest, chart: str) -> HttpResponse:
 
 
 @member_required
-def client_page(request: HttpRequest, pk: int) -> HttpResponse:
+def client_page(request: MemberRequest, pk: int) -> HttpResponse:
     try:
         client = sel.client_get(member=request.member, pk=pk)
     except Client.DoesNotExist as exc:

@@ -43,18 +43,16 @@ def tag_correct(
         key = key.lower()
         if not key or len(key) > 32 or value not in PRESENCE:
             raise ValidationError({"value": "Give an emotion label and present or absent."})
-        found = analysis is not None and EmotionTag.objects.filter(analysis=analysis, label=key)
-        predicted = "present" if found and found.exists() else "absent"
+        found = EmotionTag.objects.filter(analysis=analysis, label=key)
+        predicted = "present" if analysis is not None and found.exists() else "absent"
     elif kind == TagKind.THEME:
         promise = BrandPromise.objects.filter(
             firm_id=feedback.firm_id, pk=int(key) if key.isdigit() else 0
         ).first()
         if promise is None or value not in PRESENCE:
             raise ValidationError({"key": "Choose one of your firm's brand promises."})
-        found = analysis is not None and ThemeMention.objects.filter(
-            analysis=analysis, brand_promise=promise
-        )
-        predicted = "present" if found and found.exists() else "absent"
+        mentions = ThemeMention.objects.filter(analysis=analysis, brand_promise=promise)
+        predicted = "present" if analysis is not None and mentions.exists() else "absent"
         key = str(promise.pk)
     else:
         raise ValidationError({"kind": f"Choose one of {', '.join(TagKind.values)}."})

@@ -1,16 +1,16 @@
 """Admins manage their firm's API keys: create (the secret is shown once), list, revoke."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from feedback.access import MemberRequest, member_required
 from feedback.api.keys import api_key_create, api_key_revoke
 from feedback.models import ApiKey, Role
-from feedback.review.views import member_required
 
 
-def _admin_only(request: HttpRequest) -> HttpResponse | None:
+def _admin_only(request: MemberRequest) -> HttpResponse | None:
     if request.member.role != Role.ADMIN:
         return HttpResponse("Only admins manage API keys.", status=403)
     return None
@@ -18,7 +18,7 @@ def _admin_only(request: HttpRequest) -> HttpResponse | None:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def api_keys(request: HttpRequest) -> HttpResponse:
+def api_keys(request: MemberRequest) -> HttpResponse:
     if denied := _admin_only(request):
         return denied
     secret, error = None, None
@@ -43,7 +43,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_required
-def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+def api_key_revoke_view(request: MemberRequest, pk: int) -> HttpResponse:
     if denied := _admin_only(request):
         return denied
     key = ApiKey.objects.filter(firm_id=request.member.firm_id, pk=pk).first()

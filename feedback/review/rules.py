@@ -173,10 +173,12 @@ def _evaluate_one(rule: Rule, feedback: Feedback, analysis: Analysis | None) -> 
                 )
     elif kind == RuleKind.PROMISE_NEGATIVE and analysis is not None:
         limit = 0.0 if threshold is None else threshold
-        mentions = ThemeMention.objects.filter(
-            analysis=analysis, sentiment=Sentiment.NEGATIVE, score__gte=limit
-        ).select_related("brand_promise")
-        mentions = sorted(mentions, key=lambda m: m.brand_promise.name)
+        mentions = sorted(
+            ThemeMention.objects.filter(
+                analysis=analysis, sentiment=Sentiment.NEGATIVE, score__gte=limit
+            ).select_related("brand_promise"),
+            key=lambda m: m.brand_promise.name,
+        )
         if mentions:
             names = ", ".join(m.brand_promise.name for m in mentions)
             evidence = [s for m in mentions for s in evidence_texts(m.evidence)][:5]
@@ -198,4 +200,4 @@ def evidence_texts(evidence: object) -> list[str]:
 
 
 def priority_highest(matches: list[RuleMatch]) -> str:
-    return max((m.priority for m in matches), key=PRIORITY_ORDER.index)
+    return max((m.priority for m in matches), key=lambda p: PRIORITY_ORDER.index(Priority(p)))

@@ -171,7 +171,7 @@ def case_reply(*, case: Case, member: Member, body: str) -> CaseEvent:
     body = _clean_body(body, "body")
     case = _locked(case)
     feedback = case.feedback
-    to = feedback.contact.email if feedback.contact_id else ""
+    to = feedback.contact.email if feedback.contact else ""
     if not to and "@" in feedback.sender:
         to = feedback.sender
     if not to:

@@ -1,15 +1,14 @@
 """Review queue pages (server-rendered, HTMX for actions). Function views, one per action."""
 
 from collections.abc import Callable
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from feedback.access import MemberRequest, member_required
 from feedback.models import (
     BrandPromise,
     Case,
@@ -38,22 +37,7 @@ from feedback.services import audit_record
 QUEUE_PAGE_SIZE = 50
 
 
-def member_required(view: Callable) -> Callable:
-    """Signed in and a member of a firm; others get the no-firm page (403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        member = getattr(request.user, "member", None)
-        if member is None:
-            return render(request, "feedback/no_firm.html", status=403)
-        request.member = member
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _case_or_404(request: HttpRequest, pk: int) -> Case:
+def _case_or_404(request: MemberRequest, pk: int) -> Case:
     try:
         return case_get(firm_id=request.member.firm_id, member=request.member, pk=pk)
     except Case.DoesNotExist as exc:
@@ -61,7 +45,7 @@ def _case_or_404(request: HttpRequest, pk: int) -> Case:
 
 
 @member_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: MemberRequest) -> HttpResponse:
     view = request.GET.get("view", "mine")
     if view not in QUEUE_VIEWS:
         view = "mine"
@@ -93,7 +77,7 @@ def _highlight(text: str, sentences: dict[str, list[str]]) -> list[tuple[str, li
     return segments
 
 
-def _case_context(request: HttpRequest, case: Case, error: object = None) -> dict:
+def _case_context(request: MemberRequest, case: Case, error: object = None) -> dict:
     feedback = case.feedback
     analysis = analysis_current(feedback=feedback)
     themes = list(
@@ -130,12 +114,12 @@ def _case_context(request: HttpRequest, case: Case, error: object = None) -> dic
 
 
 @member_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
     case = _case_or_404(request, pk)
     return render(request, "feedback/review/case.html", _case_context(request, case))
 
 
-def _act(request: HttpRequest, pk: int, action: Callable[[Case], object]) -> HttpResponse:
+def _act(request: MemberRequest, pk: int, action: Callable[[Case], object]) -> HttpResponse:
     case = _case_or_404(request, pk)
     try:
         action(case)
@@ -158,13 +142,13 @@ def _act(request: HttpRequest, pk: int, action: Callable[[Case], object]) -> Htt
 
 @require_POST
 @member_required
-def case_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def case_acknowledge(request: MemberRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda c: services.case_acknowledge(case=c, member=request.member))
 
 
 @require_POST
 @member_required
-def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def case_reassign(request: MemberRequest, pk: int) -> HttpResponse:
     def action(case: Case) -> object:
         owner_id = request.POST.get("owner", "")
         owner = Member.objects.filter(
@@ -179,14 +163,14 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def case_note(request: HttpRequest, pk: int) -> HttpResponse:
+def case_note(request: MemberRequest, pk: int) -> HttpResponse:
     body = request.POST.get("body", "")
     return _act(request, pk, lambda c: services.case_note(case=c, member=request.member, body=body))
 
 
 @require_POST
 @member_required
-def case_reply(request: HttpRequest, pk: int) -> HttpResponse:
+def case_reply(request: MemberRequest, pk: int) -> HttpResponse:
     body = request.POST.get("body", "")
     return _act(
         request, pk, lambda c: services.case_reply(case=c, member=request.member, body=body)
@@ -195,7 +179,7 @@ def case_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def case_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def case_resolve(request: MemberRequest, pk: int) -> HttpResponse:
     outcome, note = request.POST.get("outcome", ""), request.POST.get("note", "")
     return _act(
         request,
@@ -206,7 +190,7 @@ def case_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def case_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def case_correct(request: MemberRequest, pk: int) -> HttpResponse:
     def action(case: Case) -> object:
         if not case_can_act(member=request.member, case=case):
             raise PermissionDenied
@@ -223,7 +207,7 @@ def case_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def rules(request: HttpRequest) -> HttpResponse:
+def rules(request: MemberRequest) -> HttpResponse:
     """The firm's flag rules; admins edit them (others read)."""
     member = request.member
     firm_rules = rule_defaults_ensure(firm=member.firm)
@@ -242,7 +226,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _rules_update(request: HttpRequest, member: Member, firm_rules: list[Rule]) -> list[str]:
+def _rules_update(request: MemberRequest, member: Member, firm_rules: list[Rule]) -> list[str]:
     errors: list[str] = []
     for rule in firm_rules:
         prefix = f"{rule.kind}-"

@@ -111,7 +111,7 @@ class Command(BaseCommand):
         return firm
 
     def _bulk(self, firm: Firm, items: int) -> None:
-        ids = {
+        ids: dict[str, Any] = {
             "firm": firm.pk,
             "clients": list(
                 Client.objects.filter(firm=firm).order_by("pk").values_list("pk", flat=True)
@@ -129,7 +129,7 @@ class Command(BaseCommand):
         steps = _sql_steps()
         with connection.cursor() as c:
             c.execute("SELECT setseed(0.42)")
-            params = {
+            params: dict[str, Any] = {
                 "firm": ids["firm"],
                 "items": items,
                 "clients": ids["clients"],
