@@ -24,7 +24,7 @@ class ImapMailboxForm(forms.ModelForm):
         fields = ["source", "host", "port", "use_ssl", "username", "folder"]
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if not self.instance.pk and not data.get("password"):
             self.add_error("password", "A password is required for a new mailbox.")
         return data

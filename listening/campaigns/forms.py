@@ -1,5 +1,7 @@
 """Admin forms for campaigns, scoped to one firm."""
 
+from typing import cast
+
 from django import forms
 from django.contrib.admin.widgets import FilteredSelectMultiple
 
@@ -27,19 +29,21 @@ class SurveyTriggerForm(forms.Form):
 
     def __init__(self, *args, firm_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["touchpoint"].queryset = Touchpoint.objects.filter(firm_id=firm_id)
-        self.fields["engagement"].queryset = Engagement.objects.filter(
-            firm_id=firm_id
-        ).select_related("client")
-        self.fields["contacts"].queryset = (
+        touchpoint, engagement, contacts = (
+            cast(forms.ModelChoiceField, self.fields[name])
+            for name in ("touchpoint", "engagement", "contacts")
+        )
+        touchpoint.queryset = Touchpoint.objects.filter(firm_id=firm_id)
+        engagement.queryset = Engagement.objects.filter(firm_id=firm_id).select_related("client")
+        contacts.queryset = (
             Contact.objects.filter(firm_id=firm_id)
             .select_related("client")
             .order_by("client__name", "email")
         )
-        self.fields["contacts"].label_from_instance = lambda c: f"{c} · {c.client.name}"
+        contacts.label_from_instance = lambda c: f"{c} · {c.client.name}"  # type: ignore[assignment]
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         engagement, contacts = data.get("engagement"), data.get("contacts")
         if engagement is not None and contacts is not None:
             strangers = [c for c in contacts if c.client_id != engagement.client_id]

@@ -109,7 +109,7 @@ def _bodies(msg: Message) -> tuple[str, str, list[str]]:
             payload = part.get_payload(decode=True)
         except Exception:  # noqa: BLE001 - broken transfer encoding: keep what is there
             payload = str(part.get_payload()).encode("utf-8", "replace")
-        if payload is None:
+        if not isinstance(payload, bytes):
             continue
         text = _decode(payload, part.get_content_charset())
         if ctype == "text/plain" and not plain:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from charset_normalizer import from_bytes
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -37,9 +37,7 @@ def _validate_mapping(mapping: dict) -> dict:
 
 
 @transaction.atomic
-def csv_import_create(
-    *, source: Source, file: UploadedFile, mapping: dict, dry_run: bool
-) -> CsvImport:
+def csv_import_create(*, source: Source, file: File, mapping: dict, dry_run: bool) -> CsvImport:
     """Store the upload and its mapping; the caller queues `listening.csv_import_run` on commit.
     The header row is checked now, so a wrong mapping is a 400, not a failed background job."""
     mapping = _validate_mapping(mapping)

@@ -3,6 +3,7 @@
 import mailbox
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,7 +145,9 @@ def email_upload_ingest(*, source: Source, filename: str, chunks) -> UploadRepor
         if is_mbox:
             box = mailbox.mbox(str(path), create=False)
             # mboxrd: writers quote body lines starting "From " with ">"; undo one level.
-            messages = (_MBOXRD_QUOTED.sub(rb"\1", box.get_bytes(key)) for key in box.iterkeys())
+            messages: Iterator[bytes] = (
+                _MBOXRD_QUOTED.sub(rb"\1", box.get_bytes(key)) for key in box.iterkeys()
+            )
         else:
             if b":" not in head.split(b"\n", 1)[0]:
                 raise ValidationError({"file": "This is not an .eml message or an mbox file."})

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        job = csv_import_run(import_id=job.pk)
+        job = csv_import_run(import_id=job.pk) or job
         self.stdout.write(
             f"import #{job.pk}: {job.rows_done} rows, {job.rows_created} created, "
             f"{job.rows_duplicate} duplicates, {job.rows_failed} refused"
