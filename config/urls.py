@@ -14,6 +14,7 @@ urlpatterns = [
     path("review/", include("feedback.review.urls")),
     path("dashboard/", include("feedback.dashboards.urls")),
     path("api/", include("feedback.api.urls")),
+    path("api/v1/campaigns/", include("listening.campaigns.urls_api")),
     path("survey/", include("listening.campaigns.urls")),
     path("campaigns/", include("listening.campaigns.urls_members")),
     path("listen/", include("listening.portal.urls")),

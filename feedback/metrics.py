@@ -1,8 +1,8 @@
 """Survey metrics: NPS, CSAT %, CES, response rate and the genuine review rating.
 
 Selectors, always scoped to one firm, optionally narrowed by client, touchpoint, client
-segment and period. Each returns a `Summary` with its sample size and a 95% margin of error,
-because a score without its n is not a finding.
+segment, period and survey campaign. Each returns a `Summary` with its sample size and a 95%
+margin of error, because a score without its n is not a finding.
 
 Scores are read from survey Feedback (every survey answer becomes one Feedback row through
 `feedback_ingest`, upserted per invitation, so re-submissions never double count); the kind of
@@ -77,10 +77,13 @@ def survey_answers(
     segment: str | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
+    campaign_id: int | None = None,
 ) -> QuerySet[Feedback]:
     """Scored survey answers of one kind for the slice; `start` inclusive, `end` exclusive
-    (on the time the answer was received)."""
+    (on the time the answer was received); `campaign_id`: one campaign's answers only."""
     qs = Feedback.objects.filter(firm=firm, raw__survey_kind=kind, rating__isnull=False)
+    if campaign_id is not None:
+        qs = qs.filter(raw__campaign_id=campaign_id)
     if client is not None:
         qs = qs.filter(client=client)
     if touchpoint is not None:
@@ -119,6 +122,7 @@ def nps_summary(
     segment: str | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
+    campaign_id: int | None = None,
 ) -> Summary:
     """NPS = % promoters (9-10) - % detractors (0-6), with the benchmarks alongside."""
     qs = survey_answers(
@@ -129,6 +133,7 @@ def nps_summary(
         segment=segment,
         start=start,
         end=end,
+        campaign_id=campaign_id,
     )
     return _nps_from_counts(**qs.aggregate(**_NPS_COUNTS))
 
@@ -168,6 +173,7 @@ def csat_summary(
     segment: str | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
+    campaign_id: int | None = None,
 ) -> Summary:
     """CSAT % = share of answers of 4 or 5 on the 1-5 scale."""
     qs = survey_answers(
@@ -178,6 +184,7 @@ def csat_summary(
         segment=segment,
         start=start,
         end=end,
+        campaign_id=campaign_id,
     )
     counts = qs.aggregate(n=Count("pk"), satisfied=Count("pk", filter=Q(rating__gte=4)))
     return _proportion("csat", counts["satisfied"], counts["n"], "satisfied")
@@ -191,6 +198,7 @@ def ces_summary(
     segment: str | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
+    campaign_id: int | None = None,
 ) -> Summary:
     """CES = mean answer on the 1-7 scale (7 = very easy)."""
     qs = survey_answers(
@@ -201,6 +209,7 @@ def ces_summary(
         segment=segment,
         start=start,
         end=end,
+        campaign_id=campaign_id,
     )
     return _mean("ces", qs)
 
@@ -212,11 +221,18 @@ def review_rating_summary(
     segment: str | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
+    campaign_id: int | None = None,
 ) -> Summary:
     """Genuine review rating: the mean 1-5 rating over *all* review answers (everyone is
     asked, nobody is filtered), with the distribution of stars."""
     qs = survey_answers(
-        firm=firm, kind="review", client=client, segment=segment, start=start, end=end
+        firm=firm,
+        kind="review",
+        client=client,
+        segment=segment,
+        start=start,
+        end=end,
+        campaign_id=campaign_id,
     )
     summary = _mean("review_rating", qs)
     stars = dict(qs.values_list("rating").annotate(n=Count("pk")).order_by())
@@ -235,6 +251,7 @@ def response_rate_summary(
     segment: str | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
+    campaign_id: int | None = None,
 ) -> Summary:
     """Share of sent invitations (sent in the period) that were answered. Reminders are not
     extra invitations, so they never inflate the denominator."""
@@ -242,6 +259,8 @@ def response_rate_summary(
     qs = invitation_model.objects.filter(firm=firm, sent_at__isnull=False)
     if kind:
         qs = qs.filter(kind=kind)
+    if campaign_id is not None:
+        qs = qs.filter(campaign_id=campaign_id)
     if client is not None:
         qs = qs.filter(client=client)
     if touchpoint is not None:

@@ -257,6 +257,11 @@ SPECTACULAR_SETTINGS.update(
         "`Authorization: Api-Key <key>` or a browser session.",
         "SERVE_INCLUDE_SCHEMA": False,
         "COMPONENT_SPLIT_REQUEST": True,
+        # Cases and campaigns both have a `status`: name the two enums apart.
+        "ENUM_NAME_OVERRIDES": {
+            "CaseStatusEnum": "feedback.models.CaseStatus",
+            "CampaignStatusEnum": "listening.campaigns.models.Campaign.Status",
+        },
         # Swagger UI served from our static files (drf-spectacular-sidecar), not a CDN.
         "SWAGGER_UI_DIST": "SIDECAR",
         "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

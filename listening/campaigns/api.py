@@ -1,55 +1,187 @@
-"""POST /campaigns/api/<campaign>/trigger/: a touchpoint event (matter closed, invoice sent,
-meeting held) asks one contact for a CSAT/CES answer. Same auth as the REST API (session or a
-firm API key with the `write` scope)."""
+"""The campaigns REST API, mounted at /api/v1/campaigns/ by urls_api.py: list and read a firm's
+survey campaigns, and trigger a CSAT/CES invitation from a touchpoint event (matter closed,
+invoice sent, meeting held). Same authentication, permissions, throttles and pagination as
+feedback/api: a member's session or a firm API key (`read` scope to read, `write` to trigger)."""
 
 from typing import Any
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status
+from django.db.models import Count, Q, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, generics, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from feedback.api.access import viewer_of
+from feedback import metrics
+from feedback.api.access import IsFirmMemberOrKey, viewer_of
+from feedback.api.fields import SaneDateTimeField
+from feedback.api.metrics import SummaryOutSerializer
 from feedback.api.views import BaseApi
 from feedback.models import Contact, Engagement, Touchpoint
-from listening.campaigns.models import Campaign
+from listening.campaigns.models import Campaign, Invitation, SurveyKind
 from listening.campaigns.services.launch import survey_trigger
 
+# The score each kind of campaign asks for, summarised over its own answers.
+KIND_SUMMARY = {
+    SurveyKind.NPS: metrics.nps_summary,
+    SurveyKind.CSAT: metrics.csat_summary,
+    SurveyKind.CES: metrics.ces_summary,
+    SurveyKind.REVIEW: metrics.review_rating_summary,
+}
 
-class SurveyTriggerApi(BaseApi):
-    class InputSerializer(serializers.Serializer):
-        contact = serializers.IntegerField()
-        event = serializers.CharField(max_length=90)
-        engagement = serializers.IntegerField(required=False)
-        touchpoint = serializers.IntegerField(required=False)
-        send_at = serializers.DateTimeField(required=False)
 
-    class OutputSerializer(serializers.Serializer):
-        invitation = serializers.IntegerField(allow_null=True)
-        created = serializers.BooleanField()
-        skipped_reason = serializers.CharField(allow_blank=True)
-        detail = serializers.CharField(allow_blank=True)
+class SeesWholeFirm(permissions.BasePermission):
+    """API keys, admins and analysts. A campaign's figures span every client of the firm, so
+    account managers (who see only their own clients) are refused."""
+
+    message = "Only admins, analysts and API keys read campaigns."
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        member = viewer_of(request).member
+        return member is None or member.sees_whole_firm
+
+
+class CampaignFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=SurveyKind.choices)
+    status = django_filters.ChoiceFilter(choices=Campaign.Status.choices)
+
+    class Meta:
+        model = Campaign
+        fields: list[str] = []
+
+
+class CampaignOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "status",
+            "segment",
+            "touchpoint_id",
+            "question",
+            "reminder_after_days",
+            "link_valid_days",
+            "created_at",
+        ]
+
+
+class InvitationCountsOutSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    scheduled = serializers.IntegerField()
+    sending = serializers.IntegerField()
+    sent = serializers.IntegerField()
+    reminding = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    responded = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text="Not sent, with a recorded reason.")
+
+
+class CampaignDetailOutSerializer(CampaignOutSerializer):
+    # The shape CampaignDetailApi returns, for the schema; schemathesis checks they agree.
+    invitations = InvitationCountsOutSerializer()
+    response_rate = SummaryOutSerializer(help_text="Answered share of the sent invitations.")
+    metric = SummaryOutSerializer(help_text="The campaign's score over its own answers.")
+
+    class Meta(CampaignOutSerializer.Meta):
+        fields = [*CampaignOutSerializer.Meta.fields, "invitations", "response_rate", "metric"]
+
+
+class CampaignTriggerInSerializer(serializers.Serializer):
+    contact = serializers.IntegerField()
+    event = serializers.CharField(max_length=90, help_text="Your id of the event (idempotency).")
+    engagement = serializers.IntegerField(required=False)
+    touchpoint = serializers.IntegerField(required=False)
+    send_at = SaneDateTimeField(required=False)
+
+
+class CampaignTriggerOutSerializer(serializers.Serializer):
+    invitation = serializers.IntegerField(allow_null=True)
+    created = serializers.BooleanField()
+    skipped_reason = serializers.CharField(allow_blank=True)
+    detail = serializers.CharField(allow_blank=True)
+
+
+def _campaigns(request: Request) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(firm_id=viewer_of(request).firm_id)
+
+
+def _campaign_or_404(request: Request, pk: int) -> Campaign:
+    """Another firm's campaign is not found, like a missing one."""
+    campaign = _campaigns(request).select_related("firm").filter(pk=pk).first()
+    if campaign is None:
+        raise exceptions.NotFound()
+    return campaign
+
+
+def _invitation_counts(campaign: Campaign) -> dict[str, int]:
+    """One aggregate over the campaign's invitations, plus the count of its skips."""
+    by_status = {value: Count("pk", filter=Q(status=value)) for value in Invitation.Status.values}
+    counts = Invitation.objects.filter(campaign=campaign).aggregate(
+        total=Count("pk"), responded=Count("pk", filter=Q(responded_at__isnull=False)), **by_status
+    )
+    counts["skipped"] = campaign.skips.count()
+    return counts
+
+
+class CampaignListApi(BaseApi, generics.ListAPIView):
+    """The firm's campaigns, filtered by kind and status."""
+
+    permission_classes = [IsFirmMemberOrKey, SeesWholeFirm]
+    serializer_class = CampaignOutSerializer
+    filterset_class = CampaignFilter
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        if getattr(self, "swagger_fake_view", False):
+            return Campaign.objects.none()
+        return _campaigns(self.request).order_by("name", "pk")
+
+
+class CampaignDetailApi(BaseApi):
+    """One campaign with its invitation counts, response rate and score (each with its
+    sample size and margin of error)."""
+
+    permission_classes = [IsFirmMemberOrKey, SeesWholeFirm]
+
+    @extend_schema(responses={200: CampaignDetailOutSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        campaign = _campaign_or_404(request, pk)
+        scope = {"firm": campaign.firm, "campaign_id": campaign.pk}
+        data = CampaignOutSerializer(campaign).data
+        data["invitations"] = InvitationCountsOutSerializer(_invitation_counts(campaign)).data
+        data["response_rate"] = SummaryOutSerializer(metrics.response_rate_summary(**scope)).data
+        summary = KIND_SUMMARY[SurveyKind(campaign.kind)]
+        data["metric"] = SummaryOutSerializer(summary(**scope)).data
+        return Response(data)
+
+
+class CampaignTriggerApi(BaseApi):
+    """A touchpoint event asks one contact for a CSAT/CES answer, through the same governance
+    as every invitation: 201 when invited, 200 with the reason when skipped or already invited
+    for this event. Account managers may ask contacts of their own clients only."""
 
     @extend_schema(
-        request=InputSerializer, responses={201: OutputSerializer, 200: OutputSerializer}
+        request=CampaignTriggerInSerializer,
+        responses={201: CampaignTriggerOutSerializer, 200: CampaignTriggerOutSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        firm_id = viewer_of(request).firm_id
-        campaign = Campaign.objects.select_related("firm").filter(firm_id=firm_id, pk=pk).first()
-        if campaign is None:
-            raise Http404
-        data = self.InputSerializer(data=request.data)
+        campaign = _campaign_or_404(request, pk)
+        data = CampaignTriggerInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values, firm_id = data.validated_data, campaign.firm_id
         related = {
-            "contact": _own(Contact, firm_id, values.get("contact")),
+            "contact": _own(Contact, firm_id, values["contact"]),
             "engagement": _own(Engagement, firm_id, values.get("engagement")),
             "touchpoint": _own(Touchpoint, firm_id, values.get("touchpoint")),
         }
-        if related["contact"] is None:
-            raise exceptions.ValidationError({"contact": "No such contact in your firm."})
+        member = viewer_of(request).member
+        if member is not None and not member.sees_whole_firm:
+            managed = related["contact"].client.account_managers.filter(pk=member.pk)
+            if not managed.exists():
+                raise exceptions.ValidationError({"contact": "Not a contact of your clients."})
         try:
             result = survey_trigger(
                 campaign=campaign,
@@ -68,7 +200,13 @@ class SurveyTriggerApi(BaseApi):
             "detail": result.skip.detail if result.skip else "",
         }
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
-        return Response(self.OutputSerializer(body).data, status=code)
+        return Response(CampaignTriggerOutSerializer(body).data, status=code)
+
+
+@extend_schema_view(post=extend_schema(deprecated=True, operation_id="campaign_trigger_legacy"))
+class SurveyTriggerApi(CampaignTriggerApi):
+    """The trigger's first address, /campaigns/api/<pk>/trigger/, kept for integrations that
+    already call it; use /api/v1/campaigns/<pk>/trigger/."""
 
 
 def _own(model: Any, firm_id: int, pk: int | None) -> Any:
