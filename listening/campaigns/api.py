@@ -3,6 +3,7 @@ survey campaigns, and trigger a CSAT/CES invitation from a touchpoint event (mat
 invoice sent, meeting held). Same authentication, permissions, throttles and pagination as
 feedback/api: a member's session or a firm API key (`read` scope to read, `write` to trigger)."""
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -23,7 +24,7 @@ from listening.campaigns.models import Campaign, Invitation, SurveyKind
 from listening.campaigns.services.launch import survey_trigger
 
 # The score each kind of campaign asks for, summarised over its own answers.
-KIND_SUMMARY = {
+KIND_SUMMARY: dict[str, Callable[..., metrics.Summary]] = {
     SurveyKind.NPS: metrics.nps_summary,
     SurveyKind.CSAT: metrics.csat_summary,
     SurveyKind.CES: metrics.ces_summary,
@@ -149,12 +150,13 @@ class CampaignDetailApi(BaseApi):
     @extend_schema(responses={200: CampaignDetailOutSerializer})
     def get(self, request: Request, pk: int) -> Response:
         campaign = _campaign_or_404(request, pk)
-        scope = {"firm": campaign.firm, "campaign_id": campaign.pk}
+        firm, campaign_id = campaign.firm, campaign.pk
+        rate = metrics.response_rate_summary(firm=firm, campaign_id=campaign_id)
+        score = KIND_SUMMARY[campaign.kind](firm=firm, campaign_id=campaign_id)
         data = CampaignOutSerializer(campaign).data
         data["invitations"] = InvitationCountsOutSerializer(_invitation_counts(campaign)).data
-        data["response_rate"] = SummaryOutSerializer(metrics.response_rate_summary(**scope)).data
-        summary = KIND_SUMMARY[SurveyKind(campaign.kind)]
-        data["metric"] = SummaryOutSerializer(summary(**scope)).data
+        data["response_rate"] = SummaryOutSerializer(rate).data
+        data["metric"] = SummaryOutSerializer(score).data
         return Response(data)
 
 
