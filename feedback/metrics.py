@@ -19,7 +19,7 @@ the margin is None (unknown), never 0.
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 from django.apps import apps
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
@@ -68,33 +68,35 @@ class Summary:
         return (self.value - self.margin_of_error, self.value + self.margin_of_error)
 
 
-def survey_answers(
-    *,
-    firm: Firm,
-    kind: str,
-    client: Client | None = None,
-    touchpoint: Touchpoint | None = None,
-    segment: str | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    campaign_id: int | None = None,
-) -> QuerySet[Feedback]:
-    """Scored survey answers of one kind for the slice; `start` inclusive, `end` exclusive
-    (on the time the answer was received); `campaign_id`: one campaign's answers only."""
+class Slice(TypedDict, total=False):
+    """What narrows a metric within a firm: `start` inclusive, `end` exclusive."""
+
+    client: Client | None
+    touchpoint: Touchpoint | None
+    segment: str | None
+    start: datetime | None
+    end: datetime | None
+    campaign_id: int | None
+
+
+def _narrow(qs: QuerySet, slice_: Slice, *, when: str, campaign: str) -> QuerySet:
+    """Apply a slice; `when` is the timestamp field, `campaign` the campaign lookup."""
+    lookups = {
+        "client": "client",
+        "touchpoint": "touchpoint",
+        "segment": "client__segment",
+        "start": f"{when}__gte",
+        "end": f"{when}__lt",
+        "campaign_id": campaign,
+    }
+    given = {lookups[k]: v for k, v in slice_.items() if v is not None and v != ""}
+    return qs.filter(**given)
+
+
+def survey_answers(*, firm: Firm, kind: str, **slice_: Unpack[Slice]) -> QuerySet[Feedback]:
+    """Scored survey answers of one kind for the slice (on the time the answer was received)."""
     qs = Feedback.objects.filter(firm=firm, raw__survey_kind=kind, rating__isnull=False)
-    if campaign_id is not None:
-        qs = qs.filter(raw__campaign_id=campaign_id)
-    if client is not None:
-        qs = qs.filter(client=client)
-    if touchpoint is not None:
-        qs = qs.filter(touchpoint=touchpoint)
-    if segment:
-        qs = qs.filter(client__segment=segment)
-    if start is not None:
-        qs = qs.filter(received_at__gte=start)
-    if end is not None:
-        qs = qs.filter(received_at__lt=end)
-    return qs
+    return _narrow(qs, slice_, when="received_at", campaign="raw__campaign_id")
 
 
 def _nps_from_counts(promoters: int, passives: int, detractors: int) -> Summary:
@@ -114,27 +116,9 @@ _NPS_COUNTS = {
 }
 
 
-def nps_summary(
-    *,
-    firm: Firm,
-    client: Client | None = None,
-    touchpoint: Touchpoint | None = None,
-    segment: str | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    campaign_id: int | None = None,
-) -> Summary:
+def nps_summary(*, firm: Firm, **slice_: Unpack[Slice]) -> Summary:
     """NPS = % promoters (9-10) - % detractors (0-6), with the benchmarks alongside."""
-    qs = survey_answers(
-        firm=firm,
-        kind="nps",
-        client=client,
-        touchpoint=touchpoint,
-        segment=segment,
-        start=start,
-        end=end,
-        campaign_id=campaign_id,
-    )
+    qs = survey_answers(firm=firm, kind="nps", **slice_)
     return _nps_from_counts(**qs.aggregate(**_NPS_COUNTS))
 
 
@@ -165,75 +149,23 @@ def nps_by(
     ]
 
 
-def csat_summary(
-    *,
-    firm: Firm,
-    client: Client | None = None,
-    touchpoint: Touchpoint | None = None,
-    segment: str | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    campaign_id: int | None = None,
-) -> Summary:
+def csat_summary(*, firm: Firm, **slice_: Unpack[Slice]) -> Summary:
     """CSAT % = share of answers of 4 or 5 on the 1-5 scale."""
-    qs = survey_answers(
-        firm=firm,
-        kind="csat",
-        client=client,
-        touchpoint=touchpoint,
-        segment=segment,
-        start=start,
-        end=end,
-        campaign_id=campaign_id,
-    )
+    qs = survey_answers(firm=firm, kind="csat", **slice_)
     counts = qs.aggregate(n=Count("pk"), satisfied=Count("pk", filter=Q(rating__gte=4)))
     return _proportion("csat", counts["satisfied"], counts["n"], "satisfied")
 
 
-def ces_summary(
-    *,
-    firm: Firm,
-    client: Client | None = None,
-    touchpoint: Touchpoint | None = None,
-    segment: str | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    campaign_id: int | None = None,
-) -> Summary:
+def ces_summary(*, firm: Firm, **slice_: Unpack[Slice]) -> Summary:
     """CES = mean answer on the 1-7 scale (7 = very easy)."""
-    qs = survey_answers(
-        firm=firm,
-        kind="ces",
-        client=client,
-        touchpoint=touchpoint,
-        segment=segment,
-        start=start,
-        end=end,
-        campaign_id=campaign_id,
-    )
+    qs = survey_answers(firm=firm, kind="ces", **slice_)
     return _mean("ces", qs)
 
 
-def review_rating_summary(
-    *,
-    firm: Firm,
-    client: Client | None = None,
-    segment: str | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    campaign_id: int | None = None,
-) -> Summary:
+def review_rating_summary(*, firm: Firm, **slice_: Unpack[Slice]) -> Summary:
     """Genuine review rating: the mean 1-5 rating over *all* review answers (everyone is
     asked, nobody is filtered), with the distribution of stars."""
-    qs = survey_answers(
-        firm=firm,
-        kind="review",
-        client=client,
-        segment=segment,
-        start=start,
-        end=end,
-        campaign_id=campaign_id,
-    )
+    qs = survey_answers(firm=firm, kind="review", **slice_)
     summary = _mean("review_rating", qs)
     stars = dict(qs.values_list("rating").annotate(n=Count("pk")).order_by())
     breakdown = {f"{star}_stars": stars.get(star, 0) for star in range(1, 6)}
@@ -243,15 +175,7 @@ def review_rating_summary(
 
 
 def response_rate_summary(
-    *,
-    firm: Firm,
-    kind: str | None = None,
-    client: Client | None = None,
-    touchpoint: Touchpoint | None = None,
-    segment: str | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    campaign_id: int | None = None,
+    *, firm: Firm, kind: str | None = None, **slice_: Unpack[Slice]
 ) -> Summary:
     """Share of sent invitations (sent in the period) that were answered. Reminders are not
     extra invitations, so they never inflate the denominator."""
@@ -259,18 +183,7 @@ def response_rate_summary(
     qs = invitation_model.objects.filter(firm=firm, sent_at__isnull=False)
     if kind:
         qs = qs.filter(kind=kind)
-    if campaign_id is not None:
-        qs = qs.filter(campaign_id=campaign_id)
-    if client is not None:
-        qs = qs.filter(client=client)
-    if touchpoint is not None:
-        qs = qs.filter(touchpoint=touchpoint)
-    if segment:
-        qs = qs.filter(client__segment=segment)
-    if start is not None:
-        qs = qs.filter(sent_at__gte=start)
-    if end is not None:
-        qs = qs.filter(sent_at__lt=end)
+    qs = _narrow(qs, slice_, when="sent_at", campaign="campaign_id")
     counts = qs.aggregate(n=Count("pk"), answered=Count("pk", filter=Q(responded_at__isnull=False)))
     return _proportion("response_rate", counts["answered"], counts["n"], "answered")
 
