@@ -9,8 +9,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import timezone
 
-from listening.campaigns.models import Campaign, SurveyKind
+from listening.campaigns.models import Campaign, Invitation, SurveyKind
+from listening.campaigns.services.invitations import invitation_schedule
 from tests.factories import ClientFactory, ContactFactory
 
 
@@ -105,3 +107,16 @@ def contact(globex):
 @pytest.fixture
 def colleague(globex):
     return ContactFactory(client=globex, name="Carl Globex", email="carl@globex.example")
+
+
+@pytest.fixture
+def invitation(nps_campaign, contact) -> Invitation:
+    """An NPS invitation already sent to `contact` (its link is live)."""
+    invitation = invitation_schedule(
+        campaign=nps_campaign, contact=contact, occasion="w"
+    ).invitation
+    Invitation.objects.filter(pk=invitation.pk).update(
+        status=Invitation.Status.SENT, sent_at=timezone.now()
+    )
+    invitation.refresh_from_db()
+    return invitation

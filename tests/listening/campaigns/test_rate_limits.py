@@ -4,25 +4,11 @@ client IP, counted before the token is read, and switchable off."""
 import pytest
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
 from listening.campaigns import tokens
-from listening.campaigns.models import Invitation, Response
-from listening.campaigns.services.invitations import invitation_schedule
+from listening.campaigns.models import Response
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def invitation(nps_campaign, contact) -> Invitation:
-    invitation = invitation_schedule(
-        campaign=nps_campaign, contact=contact, occasion="w"
-    ).invitation
-    Invitation.objects.filter(pk=invitation.pk).update(
-        status=Invitation.Status.SENT, sent_at=timezone.now()
-    )
-    invitation.refresh_from_db()
-    return invitation
 
 
 def _respond_url(invitation) -> str:

@@ -16,18 +16,6 @@ from listening.campaigns.services.invitations import invitation_schedule
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def invitation(nps_campaign, contact) -> Invitation:
-    invitation = invitation_schedule(
-        campaign=nps_campaign, contact=contact, occasion="w"
-    ).invitation
-    Invitation.objects.filter(pk=invitation.pk).update(
-        status=Invitation.Status.SENT, sent_at=timezone.now()
-    )
-    invitation.refresh_from_db()
-    return invitation
-
-
 def _url(invitation) -> str:
     return reverse("campaigns:respond", args=[tokens.invitation_token(invitation)])
 
