@@ -12,7 +12,8 @@ from datetime import datetime
 
 from celery import current_app
 from django.db import OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from feedback.models import (
@@ -22,6 +23,8 @@ from feedback.models import (
     EmotionTag,
     Feedback,
     Firm,
+    TagCorrection,
+    TagKind,
     ThemeMention,
 )
 from nlp.engine.result import Result
@@ -32,6 +35,9 @@ logger = logging.getLogger(__name__)
 ANALYSE_TASK = "nlp.analyse_batch"
 ANALYSED_TASK = "feedback.on_analysed"
 MAX_ERROR_CHARS = 2000
+# People's theme corrections used per promise and judgement, and how much of each text.
+CORRECTIONS_PER_THEME = 100
+CORRECTION_CHARS = 1000
 
 
 @dataclass
@@ -144,10 +150,36 @@ def analysis_write(
 
 
 def _themes_by_firm(firm_ids: set[int]) -> dict[int, list[Theme]]:
+    """Each firm's active brand promises, taught by its people's theme corrections: the texts
+    confirmed to speak to a promise become examples, the texts denied become counter-examples
+    (the most recent CORRECTIONS_PER_THEME of each)."""
+    taught: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    newest_first = Window(
+        RowNumber(),
+        partition_by=[F("brand_promise_id"), F("value")],
+        order_by=F("updated_at").desc(),
+    )
+    corrections = (
+        TagCorrection.objects.filter(
+            firm_id__in=firm_ids, kind=TagKind.THEME, brand_promise__isnull=False
+        )
+        .annotate(rank=newest_first)
+        .filter(rank__lte=CORRECTIONS_PER_THEME)
+    )
+    for promise_id, value, text in corrections.values_list("brand_promise_id", "value", "text"):
+        taught[promise_id][value == "absent"].append(text[:CORRECTION_CHARS])
     themes: dict[int, list[Theme]] = defaultdict(list)
     for bp in BrandPromise.objects.filter(firm_id__in=firm_ids, active=True).order_by("pk"):
+        confirmed, denied = taught.get(bp.pk, ([], []))
+        examples = tuple(str(e) for e in bp.examples or ())
         themes[bp.firm_id].append(
-            Theme(bp.name, bp.description, tuple(str(e) for e in bp.examples or ()), key=bp.pk)
+            Theme(
+                bp.name,
+                bp.description,
+                (*examples, *confirmed),
+                key=bp.pk,
+                counter_examples=tuple(denied),
+            )
         )
     return themes
 

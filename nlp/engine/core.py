@@ -23,6 +23,7 @@ from nlp.engine.result import (
 )
 from nlp.engine.themes import DEFAULT_THRESHOLD, MAX_EVIDENCE, Theme, normalise_rows, theme_scores
 
+THEME_CACHE_SIZE = 512  # distinct theme versions kept embedded per worker
 EMOTION_LABELS = [
     "admiration",
     "amusement",
@@ -108,7 +109,7 @@ class Engine:
         self.threshold = (
             config.theme_threshold if config.theme_threshold is not None else DEFAULT_THRESHOLD
         )
-        self._themes: dict[str, np.ndarray] = {}
+        self._themes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.models = self._models()
         self.version = self._version()
 
@@ -135,11 +136,17 @@ class Engine:
         ).hexdigest()[:10]
         return f"earshot-nlp/{digest}"
 
-    def _theme_embeddings(self, theme: Theme) -> np.ndarray:
+    def _theme_embeddings(self, theme: Theme) -> tuple[np.ndarray, np.ndarray]:
+        """(prototypes, counter-examples), normalised; cached by the theme's fingerprint (a
+        bounded cache: corrections keep changing a firm's themes in a long-lived worker)."""
         key = theme.fingerprint()
         if key not in self._themes:
-            enc = self.encoder.encode_segments(theme.prototypes())
-            self._themes[key] = normalise_rows(enc.layers[:, -1, :])
+            protos = theme.prototypes()
+            enc = self.encoder.encode_segments([*protos, *theme.counter_examples])
+            emb = normalise_rows(enc.layers[:, -1, :])
+            if len(self._themes) >= THEME_CACHE_SIZE:
+                self._themes.pop(next(iter(self._themes)))
+            self._themes[key] = (emb[: len(protos)], emb[len(protos) :])
         return self._themes[key]
 
     def analyse(self, texts: list[str], themes: Sequence[Sequence[Theme | dict]]) -> list[Result]:

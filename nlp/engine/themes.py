@@ -4,6 +4,10 @@ Each theme becomes a few prototype embeddings (its name with description, and ea
 phrase); a sentence's score for a theme is its best cosine similarity to those prototypes. A
 theme is mentioned when a sentence scores at least the threshold (calibrated for
 all-MiniLM-L6-v2 on nlp/engine/theme_calibration.json; settings NLP_THEME_THRESHOLD overrides).
+
+People's corrections teach a firm's themes without retraining: texts confirmed to speak to a
+promise are extra prototypes, and texts marked as not speaking to it are counter-examples: a
+sentence closer to a counter-example than to every prototype does not mention the theme.
 """
 
 import hashlib
@@ -22,6 +26,7 @@ class Theme:
     description: str = ""
     examples: tuple[str, ...] = field(default_factory=tuple)
     key: Any = None
+    counter_examples: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
     def coerce(cls, value: "Theme | dict") -> "Theme":
@@ -32,6 +37,9 @@ class Theme:
             description=str(value.get("description") or ""),
             examples=tuple(str(e) for e in value.get("examples") or () if str(e).strip()),
             key=value.get("key", value.get("id")),
+            counter_examples=tuple(
+                str(e) for e in value.get("counter_examples") or () if str(e).strip()
+            ),
         )
 
     def prototypes(self) -> list[str]:
@@ -40,7 +48,8 @@ class Theme:
 
     def fingerprint(self) -> str:
         return hashlib.sha1(
-            "\x1f".join(self.prototypes()).encode(), usedforsecurity=False
+            "\x1f".join([*self.prototypes(), "\x1e", *self.counter_examples]).encode(),
+            usedforsecurity=False,
         ).hexdigest()
 
 
@@ -48,10 +57,16 @@ def normalise_rows(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
 
-def theme_scores(sentence_emb: np.ndarray, proto_emb: list[np.ndarray]) -> np.ndarray:
-    """(n_sentences, n_themes): best cosine of each sentence to each theme's prototypes."""
-    out = np.zeros((len(sentence_emb), len(proto_emb)), dtype=np.float32)
-    for j, protos in enumerate(proto_emb):
+def theme_scores(
+    sentence_emb: np.ndarray, theme_emb: list[tuple[np.ndarray, np.ndarray]]
+) -> np.ndarray:
+    """(n_sentences, n_themes): best cosine of each sentence to each theme's prototypes, or 0
+    where the sentence is closer to one of the theme's counter-examples."""
+    out = np.zeros((len(sentence_emb), len(theme_emb)), dtype=np.float32)
+    for j, (protos, counters) in enumerate(theme_emb):
         if len(sentence_emb) and len(protos):
-            out[:, j] = (sentence_emb @ protos.T).max(axis=1)
+            best = (sentence_emb @ protos.T).max(axis=1)
+            if len(counters):
+                best[(sentence_emb @ counters.T).max(axis=1) > best] = 0.0
+            out[:, j] = best
     return out
