@@ -9,6 +9,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from celery import current_app
 from django.db import OperationalError, transaction
@@ -320,5 +321,5 @@ def feedback_reanalyse(
                 )
             )
             total += n
-            transaction.on_commit(lambda c=chunk: current_app.send_task(ANALYSE_TASK, args=[c]))
+            transaction.on_commit(partial(current_app.send_task, ANALYSE_TASK, args=[chunk]))
     return total

@@ -1,14 +1,18 @@
 """`manage.py reanalyse [--firm SLUG] [--since DATE] [--until DATE]`: re-run analysis."""
 
+from datetime import datetime
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import make_aware
 
 
-def _when(value: str | None):
+def _when(value: str | None) -> datetime | None:
     if not value:
         return None
-    parsed = parse_datetime(value) or (parse_date(value) and parse_datetime(f"{value}T00:00:00"))
+    parsed = parse_datetime(value)
+    if parsed is None and parse_date(value) is not None:
+        parsed = parse_datetime(f"{value}T00:00:00")
     if parsed is None:
         raise CommandError(f"not a date: {value!r} (use YYYY-MM-DD or ISO 8601)")
     return parsed if parsed.tzinfo else make_aware(parsed)
