@@ -15,6 +15,11 @@
 The database is created and migrated if needed; rows are written under a fresh firm. The
 broker's queues are purged at the end (the analysis requests are not part of this bench). The
 last line is one JSON object with form_rps, imap_mps, baseline_rps.
+
+Requests per second depend on whatever else the machine runs, so the form run also prints the CPU
+time one submission costs in each process (read from /proc, Linux only): the gunicorn workers,
+their PostgreSQL backends and the load generator. Their sum bounds what the cores can serve:
+2 cores / 10 ms per submission = 200 submissions/s at best.
 """
 
 import argparse
@@ -96,6 +101,7 @@ def start_gunicorn(workers: int, port: int) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "EARSHOT_BASE_URL": "http://127.0.0.1",
         # The limits are exercised (counted in the shared cache) but set out of reach: the load
         # comes from one IP and one key.
         "PORTAL_FORM_RATE_PER_IP": "100000000/m",
@@ -171,13 +177,51 @@ async def _load(port: int, path: str, n: int, concurrency: int) -> tuple[float, 
     return n / (time.perf_counter() - start), statuses
 
 
-def bench_form(n: int, source, workers: int, concurrency: int) -> tuple[float, dict]:
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (0 for any that has gone)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _postgres_backends() -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def bench_form(n: int, source, workers: int, concurrency: int) -> tuple[float, dict, dict]:
+    """Submissions per second, HTTP statuses, and CPU ms per submission by process."""
     port = _free_port()
     proc = start_gunicorn(workers, port)
     try:
         path = f"/listen/form/{source.public_key}"
-        asyncio.run(_load(port, path, min(200, n), concurrency))  # warm every worker
-        return asyncio.run(_load(port, path, n, concurrency))
+        # Warm every worker (and open its persistent database connection) before measuring.
+        asyncio.run(_load(port, path, min(200, n), concurrency))
+        web, db = _children(proc.pid), _postgres_backends()
+        before = (_cpu_seconds(web), _cpu_seconds(db), time.process_time())
+        rps, statuses = asyncio.run(_load(port, path, n, concurrency))
+        after = (_cpu_seconds(web), _cpu_seconds(db), time.process_time())
+        names = ("gunicorn", "postgres", "load generator")
+        cpu_ms = {
+            name: round((b - a) / n * 1000, 2)
+            for name, a, b in zip(names, before, after, strict=True)
+        }
+        return rps, statuses, cpu_ms
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
@@ -244,7 +288,9 @@ def main() -> None:
 
     try:
         baseline_rps = bench_baseline(args.baseline, base_source)
-        form_rps, statuses = bench_form(args.forms, form_source, args.workers, args.concurrency)
+        form_rps, statuses, cpu_ms = bench_form(
+            args.forms, form_source, args.workers, args.concurrency
+        )
         imap_mps = bench_imap(args.mails, firm)
     finally:
         app.control.purge()
@@ -255,6 +301,7 @@ def main() -> None:
     print(f"{form_label:<48}{args.forms:>8}{form_rps:>14.1f}")
     print(f"{'IMAP (Dovecot) -> source_poll':<48}{args.mails:>8}{imap_mps:>14.1f}")
     print(f"form HTTP statuses: {statuses}")
+    print(f"form CPU ms per submission: {cpu_ms} (total {sum(cpu_ms.values()):.2f})")
     print(
         json.dumps(
             {

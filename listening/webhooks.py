@@ -1,8 +1,10 @@
 """Provider inbound webhooks (Mailgun, SendGrid, Postmark, Amazon SES) through django-anymail.
 
-Anymail's views check each provider's signature / basic auth, normalise the payload to an
-AnymailInboundMessage and send the `inbound` signal; this receiver only routes the message to the
-email Source whose `config.inbound_address` matches a recipient, and calls the email service.
+Anymail's views check basic auth and the provider's signature where anymail supports one (Mailgun;
+Amazon SES's SNS signature is checked by `listening.inbound_sns`, see listening/README.md),
+normalise the payload to an AnymailInboundMessage and send the `inbound` signal; this receiver
+only routes the message to the email Source whose `config.inbound_address` matches a recipient,
+and calls the email service.
 """
 
 import logging

@@ -69,13 +69,18 @@ def form_feedback_submit(*, source: Source, submission: FormSubmission) -> Inges
     """
     firm = source.firm
     email = submission.email.strip().lower()
-    contact = (
-        Contact.objects.select_related("client").filter(firm=firm, email__iexact=email).first()
-        if email
-        else None
-    )
+    # The contact is needed here only to scope the engagement reference; otherwise
+    # `feedback_ingest` looks it up from `sender` (doing it here too cost every unknown sender a
+    # second, identical query).
+    contact = None
     engagement = None
     if submission.engagement_reference:
+        if email:
+            contact = (
+                Contact.objects.select_related("client")
+                .filter(firm=firm, email__iexact=email)
+                .first()
+            )
         candidates = Engagement.objects.filter(firm=firm, reference=submission.engagement_reference)
         if contact is not None:
             candidates = candidates.filter(client_id=contact.client_id)

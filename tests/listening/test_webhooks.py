@@ -13,6 +13,7 @@ from feedback.models import Channel, Feedback
 from listening.models import SkippedItem, TriageItem
 from tests.factories import ContactFactory, SourceFactory
 from tests.listening.samples import email_bytes
+from tests.listening.sns import sns_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -152,17 +153,16 @@ def test_postmark_inbound_json_is_saved(client, inbox):
 
 
 def _sns(message: dict, message_id: str = "sns-1") -> dict:
-    return {
-        "Type": "Notification",
-        "MessageId": message_id,
-        "TopicArn": "arn:aws:sns:us-east-1:123456789012:inbound",
-        "Subject": "Amazon SES Email Receipt Notification",
-        "Message": json.dumps(message),
-        "Timestamp": "2026-04-05T16:59:01.000Z",
-        "SignatureVersion": "1",
-        "Signature": "EXAMPLE",
-        "SigningCertURL": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService.pem",
-    }
+    return sns_sign(
+        {
+            "Type": "Notification",
+            "MessageId": message_id,
+            "TopicArn": "arn:aws:sns:us-east-1:123456789012:inbound",
+            "Subject": "Amazon SES Email Receipt Notification",
+            "Message": json.dumps(message),
+            "Timestamp": "2026-04-05T16:59:01.000Z",
+        }
+    )
 
 
 def test_amazon_ses_sns_inbound_is_saved(client, inbox):

@@ -87,6 +87,19 @@ def test_json_post_answers_201_with_the_id(client, form_source):
     assert response.json() == {"id": Feedback.objects.get().pk, "status": "received"}
 
 
+@pytest.mark.parametrize("sender", ["carla@globex.example", "stranger@elsewhere.example"])
+def test_submission_costs_a_fixed_handful_of_queries(
+    client, form_source, contact, sender, django_assert_num_queries
+):
+    # given a known and an unknown sender (the contact lookup runs for both)
+    # when either posts the form
+    # then: form source, contact lookup, savepoint, insert, release; the sender is looked up once
+    with django_assert_num_queries(5):
+        response = client.post(form_url(form_source), {"text": "Quick", "email": sender}, **JSON)
+    assert response.status_code == 201
+    assert (Feedback.objects.get().contact == contact) is (sender == contact.email)
+
+
 def test_json_body_is_accepted(client, form_source):
     response = client.post(
         form_url(form_source),
