@@ -4,6 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from feedback.models import Channel
+from tests.factories import SourceFactory
 from tests.listening.dovecot import ImapServer, dovecot_running
 
 
@@ -11,3 +13,14 @@ from tests.listening.dovecot import ImapServer, dovecot_running
 def imap_server() -> Iterator[ImapServer]:
     with dovecot_running() as server:
         yield server
+
+
+@pytest.fixture
+def inbox(firm):
+    """An e-mail Source that provider webhooks deliver to (its inbound address)."""
+    return SourceFactory(
+        firm=firm,
+        channel=Channel.EMAIL,
+        name="Inbound",
+        config={"inbound_address": "listen@acme.example"},
+    )

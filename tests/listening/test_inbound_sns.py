@@ -7,9 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from feedback.models import Channel, Feedback
+from feedback.models import Feedback
 from listening.inbound_sns import sns_cert_cache_key, sns_cert_url_allowed
-from tests.factories import SourceFactory
 from tests.listening.samples import email_bytes
 from tests.listening.sns import CERT_URL, sns_sign
 
@@ -21,16 +20,6 @@ BASIC = "Basic " + base64.b64encode(b"hook:s3cret").decode()
 @pytest.fixture(autouse=True)
 def _anymail(settings):
     settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:s3cret"}
-
-
-@pytest.fixture
-def inbox(firm):
-    return SourceFactory(
-        firm=firm,
-        channel=Channel.EMAIL,
-        name="Inbound",
-        config={"inbound_address": "listen@acme.example"},
-    )
 
 
 def _receipt(message_id: str) -> dict:

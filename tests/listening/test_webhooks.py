@@ -9,9 +9,9 @@ import time
 import pytest
 from django.urls import reverse
 
-from feedback.models import Channel, Feedback
+from feedback.models import Feedback
 from listening.models import SkippedItem, TriageItem
-from tests.factories import ContactFactory, SourceFactory
+from tests.factories import ContactFactory
 from tests.listening.samples import email_bytes
 from tests.listening.sns import sns_sign
 
@@ -24,16 +24,6 @@ BASIC = "Basic " + base64.b64encode(b"hook:s3cret").decode()
 @pytest.fixture(autouse=True)
 def _anymail(settings):
     settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:s3cret", "MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY}
-
-
-@pytest.fixture
-def inbox(firm):
-    return SourceFactory(
-        firm=firm,
-        channel=Channel.EMAIL,
-        name="Inbound",
-        config={"inbound_address": "listen@acme.example"},
-    )
 
 
 def _mailgun_fields(mime: bytes, *, key: str = SIGNING_KEY) -> dict:
