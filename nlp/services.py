@@ -48,18 +48,20 @@ class BatchOutcome:
     skipped: list[int]  # not claimable (missing, already done, claimed elsewhere) or stale
 
 
+@transaction.atomic
 def feedback_analysis_claim(*, feedback_ids: list[int]) -> list[int]:
-    """Claim pending items (pending -> running, attempts + 1) with one guarded UPDATE each.
-    Two workers given the same id never both claim it. Missing ids are ignored."""
-    claimed = []
-    for pk in dict.fromkeys(int(i) for i in feedback_ids):
-        if Feedback.objects.filter(pk=pk, analysis_status=AnalysisStatus.PENDING).update(
-            analysis_status=AnalysisStatus.RUNNING,
-            analysis_attempts=F("analysis_attempts") + 1,
-            analysis_updated_at=timezone.now(),
-        ):
-            claimed.append(pk)
-    return claimed
+    """Claim pending items (pending -> running, attempts + 1) in one guarded UPDATE: the pending
+    rows are locked first (SKIP LOCKED: a concurrent claimer gets the others, never the same
+    ones), so two workers given the same id never both claim it. Missing ids are ignored."""
+    wanted = list(dict.fromkeys(int(i) for i in feedback_ids))
+    pending = Feedback.objects.filter(pk__in=wanted, analysis_status=AnalysisStatus.PENDING)
+    locked = set(pending.select_for_update(skip_locked=True).values_list("pk", flat=True))
+    pending.filter(pk__in=locked).update(
+        analysis_status=AnalysisStatus.RUNNING,
+        analysis_attempts=F("analysis_attempts") + 1,
+        analysis_updated_at=timezone.now(),
+    )
+    return [pk for pk in wanted if pk in locked]
 
 
 def feedback_analysis_release(*, feedback_ids: list[int]) -> None:
@@ -80,74 +82,112 @@ def feedback_analysis_fail(*, feedback_id: int, error: str) -> None:
 
 
 @transaction.atomic
-def analysis_write(
-    *, feedback_id: int, text_hash: str, result: Result, model_version: str
-) -> Analysis | None:
-    """Store one result. Locks the feedback row (SELECT ... FOR UPDATE) and re-checks that it is
-    still running with the analysed text; returns None (writing nothing) otherwise. Upserts the
-    Analysis of (feedback, model_version) and replaces its EmotionTag and ThemeMention rows, so
-    writing the same result twice leaves the same state."""
-    fb = Feedback.objects.select_for_update().filter(pk=feedback_id).first()
-    if fb is None or fb.analysis_status != AnalysisStatus.RUNNING or fb.text_hash != text_hash:
-        return None
-    analysis, _ = Analysis.objects.update_or_create(
-        feedback=fb,
-        model_version=model_version,
-        defaults={
+def analyses_write(
+    *, results: dict[int, tuple[str, Result]], model_version: str
+) -> dict[int, Analysis]:
+    """Store a batch of results ({feedback id: (analysed text hash, result)}) in one transaction
+    and a fixed number of statements. Locks the feedback rows (SELECT ... FOR UPDATE, in pk
+    order) and keeps only those still running with the analysed text; upserts their Analysis of
+    (feedback, model_version), replaces its EmotionTag and ThemeMention rows and marks the items
+    done, so writing the same results twice leaves the same state. Returns what was written."""
+    feedback = [
+        fb
+        for fb in Feedback.objects.select_for_update()
+        .filter(pk__in=results)
+        .order_by("pk")
+        .only("pk", "firm_id", "analysis_status", "text_hash", "received_at")
+        if fb.analysis_status == AnalysisStatus.RUNNING and fb.text_hash == results[fb.pk][0]
+    ]
+    if not feedback:
+        return {}
+    fields = [
+        "firm",
+        "text_hash",
+        "sentiment",
+        "sentiment_value",
+        "sentiment_scores",
+        "emotion_scores",
+        "emotions",
+        "sentences",
+        "model_info",
+    ]
+    analyses = Analysis.objects.bulk_create(
+        [
+            Analysis(
+                feedback=fb,
+                model_version=model_version,
+                firm_id=fb.firm_id,
+                text_hash=fb.text_hash,
+                sentiment=result.sentiment.label,
+                sentiment_value=round(result.sentiment.value, 4),
+                sentiment_scores=result.sentiment.scores,
+                emotion_scores=result.emotions.scores,
+                emotions=result.emotions.labels,
+                sentences=[s.to_dict() for s in result.sentences],
+                model_info=result.models,
+            )
+            for fb in feedback
+            for result in [results[fb.pk][1]]
+        ],
+        update_conflicts=True,
+        unique_fields=["feedback", "model_version"],
+        update_fields=fields,
+    )
+    EmotionTag.objects.filter(analysis__in=analyses).delete()
+    ThemeMention.objects.filter(analysis__in=analyses).delete()
+    tags, mentions = [], []
+    for fb, analysis in zip(feedback, analyses, strict=True):
+        result = results[fb.pk][1]
+        common = {
+            "analysis": analysis,
+            "feedback": fb,
             "firm_id": fb.firm_id,
-            "text_hash": text_hash,
-            "sentiment": result.sentiment.label,
-            "sentiment_value": round(result.sentiment.value, 4),
-            "sentiment_scores": result.sentiment.scores,
-            "emotion_scores": result.emotions.scores,
-            "emotions": result.emotions.labels,
-            "sentences": [s.to_dict() for s in result.sentences],
-            "model_info": result.models,
-        },
-    )
-    analysis.emotion_tags.all().delete()
-    EmotionTag.objects.bulk_create(
-        EmotionTag(
-            analysis=analysis,
-            feedback=fb,
-            firm_id=fb.firm_id,
-            label=label,
-            score=result.emotions.scores.get(label, 0.0),
-            received_at=fb.received_at,
-        )
-        for label in result.emotions.labels
-    )
-    analysis.themes.all().delete()
-    ThemeMention.objects.bulk_create(
-        ThemeMention(
-            analysis=analysis,
-            feedback=fb,
-            firm_id=fb.firm_id,
-            brand_promise_id=theme.key,
-            score=theme.score,
-            sentiment=theme.sentiment,
-            sentiment_value=theme.sentiment_value,
-            evidence=theme.evidence,
-            received_at=fb.received_at,
-        )
-        for theme in result.themes
-        if theme.key is not None
-    )
-    fb.analysis_status = AnalysisStatus.DONE
-    fb.analysis_error = ""
-    fb.analysis_updated_at = timezone.now()
-    fb.sentiment = result.sentiment.label
-    fb.sentiment_value = round(result.sentiment.value, 4)
-    fb.save(
-        update_fields=[
+            "received_at": fb.received_at,
+        }
+        tags += [
+            EmotionTag(**common, label=label, score=result.emotions.scores.get(label, 0.0))
+            for label in result.emotions.labels
+        ]
+        mentions += [
+            ThemeMention(
+                **common,
+                brand_promise_id=theme.key,
+                score=theme.score,
+                sentiment=theme.sentiment,
+                sentiment_value=theme.sentiment_value,
+                evidence=theme.evidence,
+            )
+            for theme in result.themes
+            if theme.key is not None
+        ]
+        fb.analysis_status = AnalysisStatus.DONE
+        fb.analysis_error = ""
+        fb.analysis_updated_at = timezone.now()
+        fb.sentiment = result.sentiment.label
+        fb.sentiment_value = round(result.sentiment.value, 4)
+    EmotionTag.objects.bulk_create(tags)
+    ThemeMention.objects.bulk_create(mentions)
+    Feedback.objects.bulk_update(
+        feedback,
+        [
             "analysis_status",
             "analysis_error",
             "analysis_updated_at",
             "sentiment",
             "sentiment_value",
-        ]
+        ],
     )
-    return analysis
+    return {fb.pk: analysis for fb, analysis in zip(feedback, analyses, strict=True)}
+
+
+def analysis_write(
+    *, feedback_id: int, text_hash: str, result: Result, model_version: str
+) -> Analysis | None:
+    """Store one result (`analyses_write` for one item); None, writing nothing, if the item is no
+    longer running with the analysed text."""
+    return analyses_write(
+        results={feedback_id: (text_hash, result)}, model_version=model_version
+    ).get(feedback_id)
 
 
 def _themes_by_firm(firm_ids: set[int]) -> dict[int, list[Theme]]:
@@ -219,9 +259,10 @@ def feedback_analyse_batch(
     *, feedback_ids: list[int], engine=None, fill_to: int = 0
 ) -> BatchOutcome:
     """Analyse a batch end to end. Not atomic as a whole, on purpose: inference runs outside any
-    transaction and each item commits on its own. Safe to run twice or concurrently (claims).
-    With `fill_to`, other pending items join the batch up to that size. Raises OperationalError
-    (after releasing its claims) so the task can retry."""
+    transaction, then the results commit together (item by item if the database refuses one).
+    Safe to run twice or concurrently (claims). With `fill_to`, other pending items join the
+    batch up to that size. Raises OperationalError (after releasing its claims) so the task can
+    retry."""
     from nlp.engine.core import engine_get
 
     feedback_ids = [int(i) for i in feedback_ids]
@@ -238,28 +279,21 @@ def feedback_analyse_batch(
         )
         themes = _themes_by_firm({item["firm_id"] for item in items})
         results = _infer(engine, [i["text"] for i in items], [themes[i["firm_id"]] for i in items])
+        good = {}
         for item, result in zip(items, results, strict=True):
             if isinstance(result, Exception):
                 feedback_analysis_fail(
                     feedback_id=item["pk"], error=f"{type(result).__name__}: {result}"
                 )
                 outcome.failed.append(item["pk"])
-                continue
-            try:
-                written = analysis_write(
-                    feedback_id=item["pk"],
-                    text_hash=item["text_hash"],
-                    result=result,
-                    model_version=engine.version,
-                )
-            except OperationalError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - a row the database refuses is poison
-                logger.exception("could not store analysis of feedback %s", item["pk"])
-                feedback_analysis_fail(feedback_id=item["pk"], error=f"{type(exc).__name__}: {exc}")
-                outcome.failed.append(item["pk"])
-                continue
-            (outcome.done if written else outcome.skipped).append(item["pk"])
+            else:
+                good[item["pk"]] = (item["text_hash"], result)
+        written = _write(good, engine.version, outcome)
+        for pk in good:
+            if pk in written:
+                outcome.done.append(pk)
+            elif pk not in outcome.failed:
+                outcome.skipped.append(pk)
     except OperationalError:
         feedback_analysis_release(
             feedback_ids=[i for i in claimed if i not in outcome.done + outcome.failed]
@@ -270,6 +304,33 @@ def feedback_analyse_batch(
         done = list(outcome.done)
         transaction.on_commit(lambda: current_app.send_task(ANALYSED_TASK, args=[done]))
     return outcome
+
+
+def _write(good: dict, model_version: str, outcome: BatchOutcome) -> dict[int, Analysis]:
+    """The whole batch in one transaction; if the database refuses it, item by item so a row it
+    refuses fails alone. OperationalError (an outage, not a bad row) propagates for a retry."""
+    try:
+        return analyses_write(results=good, model_version=model_version)
+    except OperationalError:
+        raise
+    except Exception:  # noqa: BLE001 - isolate the refused row below
+        logger.exception("batch write failed; writing item by item")
+    written = {}
+    for pk, (text_hash, result) in good.items():
+        try:
+            analysis = analysis_write(
+                feedback_id=pk, text_hash=text_hash, result=result, model_version=model_version
+            )
+        except OperationalError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a row the database refuses is poison
+            logger.exception("could not store analysis of feedback %s", pk)
+            feedback_analysis_fail(feedback_id=pk, error=f"{type(exc).__name__}: {exc}")
+            outcome.failed.append(pk)
+            continue
+        if analysis is not None:
+            written[pk] = analysis
+    return written
 
 
 def _requeue_stale(*, claimed_ids: list[int], outcome: BatchOutcome) -> None:

@@ -4,10 +4,13 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from feedback.models import Analysis, AnalysisStatus, EmotionTag, Feedback, ThemeMention, text_hash
 from nlp.services import (
+    analyses_write,
     analysis_write,
     feedback_analyse_batch,
     feedback_analysis_claim,
@@ -31,6 +34,10 @@ def _state(fb: Feedback) -> tuple:
         ThemeMention.objects.filter(feedback=fb).values_list("brand_promise__name", "evidence")
     )
     return fb.analysis_status, fb.sentiment, analyses, tags, themes
+
+
+def _theme(bp) -> dict:
+    return {"name": bp.name, "description": bp.description, "examples": bp.examples, "key": bp.pk}
 
 
 @pytest.fixture
@@ -143,3 +150,29 @@ def test_reanalyse_requeues_done_items_of_one_firm_only(api_source, other_firm):
     theirs.refresh_from_db()
     assert (mine.analysis_status, mine.analysis_attempts) == (AnalysisStatus.PENDING, 0)
     assert theirs.analysis_status == AnalysisStatus.DONE
+
+
+def test_a_batch_is_written_in_a_fixed_number_of_queries(nlp_engine, api_source, responsiveness):
+    # given two claimed batches of different sizes, analysed
+    counts = []
+    for size in (2, 6):
+        items = [
+            _feedback(api_source, f"Item {size}-{i} took weeks to get back to us.")
+            for i in range(size)
+        ]
+        feedback_analysis_claim(feedback_ids=[fb.pk for fb in items])
+        results = nlp_engine.analyse([fb.text for fb in items], [[_theme(responsiveness)]] * size)
+        # when
+        with CaptureQueriesContext(connection) as queries:
+            written = analyses_write(
+                results={fb.pk: (fb.text_hash, r) for fb, r in zip(items, results, strict=True)},
+                model_version=nlp_engine.version,
+            )
+        counts.append(len(queries))
+        # then every item is stored with its emotion and theme rows
+        assert sorted(written) == sorted(fb.pk for fb in items)
+        for fb in items:
+            status, _, analyses, tags, themes = _state(fb)
+            assert status == AnalysisStatus.DONE and len(analyses) == 1 and tags
+            assert themes and themes[0][0] == "Responsiveness"
+    assert counts[0] == counts[1] <= 9
