@@ -160,22 +160,14 @@ def analyses_write(
             for theme in result.themes
             if theme.key is not None
         ]
-        fb.analysis_status = AnalysisStatus.DONE
-        fb.analysis_error = ""
-        fb.analysis_updated_at = timezone.now()
         fb.sentiment = result.sentiment.label
         fb.sentiment_value = round(result.sentiment.value, 4)
     EmotionTag.objects.bulk_create(tags)
     ThemeMention.objects.bulk_create(mentions)
-    Feedback.objects.bulk_update(
-        feedback,
-        [
-            "analysis_status",
-            "analysis_error",
-            "analysis_updated_at",
-            "sentiment",
-            "sentiment_value",
-        ],
+    # Only the sentiment differs per item; a CASE per field and item is costly to build.
+    Feedback.objects.bulk_update(feedback, ["sentiment", "sentiment_value"])
+    Feedback.objects.filter(pk__in=[fb.pk for fb in feedback]).update(
+        analysis_status=AnalysisStatus.DONE, analysis_error="", analysis_updated_at=timezone.now()
     )
     return {fb.pk: analysis for fb, analysis in zip(feedback, analyses, strict=True)}
 

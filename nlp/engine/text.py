@@ -15,7 +15,9 @@ from dataclasses import dataclass
 _BOUNDARY = re.compile(r"([.!?…]+[\"')\]]*)\s+|\n\s*")
 _MENTION = re.compile(r"(?<!\w)@\w{1,30}")
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_SPACE = re.compile(r"[ \t\r\f\v]+")
+# Runs of two or more, or one that is not a plain space: a lone space, by far the most common
+# match otherwise, would be replaced by itself.
+_SPACE = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
 
 # The encoder reads at most 256 word pieces. English averages ~4 characters per piece, but
 # unspaced scripts (CJK) cost one piece per character, so unspaced runs get a tighter cap.

@@ -39,3 +39,7 @@ def test_long_text_is_chunked_not_cut():
 
 def test_normalise_unescapes_html_and_anonymises_handles_and_links():
     assert normalise("@bob see https://x.co/a &amp; more") == "@user see http & more"
+
+
+def test_normalise_collapses_every_run_of_blanks_to_one_space():
+    assert normalise("a b  c\td \t\x0b e\x0cf\rg") == "a b c d e f g"
