@@ -1,13 +1,15 @@
 """NLP throughput, side by side in one run on the same texts (texts per second).
 
     DATABASE_URL=postgres://... CELERY_BROKER_URL=redis://... HF_HUB_OFFLINE=1 \\
-        .venv/bin/python bench/nlp_throughput.py [--n 1000] [--naive-n 200] [--quantize]
+        .venv/bin/python bench/nlp_throughput.py [--n 1000] [--naive-n 200] [--quantize] \\
+        [--data-dir ../shared/data]
 
 1. baseline: sentence-transformers `encode`, batched (embeddings only);
 2. naive: a transformers pipeline called one text at a time (on the first --naive-n texts);
 3. engine: `Engine.analyse` in batches (sentiment + emotions + themes, sentence level);
 4. full path: feedback_ingest -> Celery (a real worker on the nlp queue) -> rows in the database.
-The last line is one JSON object with baseline_tps, naive_tps, engine_tps, full_path_tps.
+Then the fidelity of the engine's encoder (minimum cosines). The last line is one JSON object with
+baseline_tps, naive_tps, engine_tps, full_path_tps.
 """
 
 import argparse
