@@ -232,19 +232,19 @@ def _infer(engine, texts: list[str], themes: list[list[Theme]]) -> list[Result |
     return out
 
 
-def _top_up(claimed: list[int], fill_to: int) -> list[int]:
-    """Claim other pending items (oldest first) up to `fill_to`: ingestion sends one id per task,
+def _top_up(feedback_ids: list[int], fill_to: int) -> list[int]:
+    """Add other pending items (oldest first) up to `fill_to`: ingestion sends one id per task,
     and batching them is what makes the encoder fast. Claims stay compare-and-swap, so the
-    tasks for the added ids later find them taken and return after one claim."""
-    if len(claimed) >= fill_to:
-        return []
+    tasks for the added ids later find them taken and return at once."""
+    if len(feedback_ids) >= fill_to:
+        return feedback_ids
     extra = (
         Feedback.objects.filter(analysis_status=AnalysisStatus.PENDING)
-        .exclude(pk__in=claimed)
+        .exclude(pk__in=feedback_ids)
         .order_by("analysis_updated_at", "pk")
-        .values_list("pk", flat=True)[: fill_to - len(claimed)]
+        .values_list("pk", flat=True)[: fill_to - len(feedback_ids)]
     )
-    return feedback_analysis_claim(feedback_ids=list(extra))
+    return [*feedback_ids, *extra]
 
 
 def feedback_analyse_batch(
@@ -258,11 +258,7 @@ def feedback_analyse_batch(
     from nlp.engine.core import engine_get
 
     feedback_ids = [int(i) for i in feedback_ids]
-    claimed = feedback_analysis_claim(feedback_ids=feedback_ids)
-    if claimed:
-        # Only a task that still had work tops up: every pending item has a task of its own
-        # queued, so the tasks whose items an earlier batch took cost one claim, not two.
-        claimed += _top_up(claimed, fill_to)
+    claimed = feedback_analysis_claim(feedback_ids=_top_up(feedback_ids, fill_to))
     outcome = BatchOutcome(
         done=[], failed=[], skipped=[i for i in feedback_ids if i not in claimed]
     )

@@ -176,24 +176,3 @@ def test_a_batch_is_written_in_a_fixed_number_of_queries(nlp_engine, api_source,
             assert status == AnalysisStatus.DONE and len(analyses) == 1 and tags
             assert themes and themes[0][0] == "Responsiveness"
     assert counts[0] == counts[1] <= 10
-
-
-def test_a_task_with_work_tops_its_batch_up_with_other_pending_items(nlp_engine, api_source):
-    # given
-    first, second = _feedback(api_source, "Great work."), _feedback(api_source, "Slow replies.")
-    # when
-    outcome = feedback_analyse_batch(feedback_ids=[first.pk], engine=nlp_engine, fill_to=64)
-    # then
-    assert sorted(outcome.done) == sorted([first.pk, second.pk])
-
-
-def test_a_task_whose_items_were_taken_returns_without_topping_up(nlp_engine, api_source):
-    # given an item an earlier batch took, and another one still pending (its own task queued)
-    taken, pending = _feedback(api_source, "Great work."), _feedback(api_source, "Slow replies.")
-    feedback_analysis_claim(feedback_ids=[taken.pk])
-    # when
-    outcome = feedback_analyse_batch(feedback_ids=[taken.pk], engine=nlp_engine, fill_to=64)
-    # then
-    assert outcome.skipped == [taken.pk] and outcome.done == []
-    pending.refresh_from_db()
-    assert pending.analysis_status == AnalysisStatus.PENDING
