@@ -63,7 +63,8 @@ def _onnx_key(path: str, quantize: bool) -> str:
     for file in sorted(root.rglob("*")) if root.is_dir() else []:
         if file.is_file():
             digest.update(file.name.encode() + file.read_bytes())
-    digest.update(json.dumps([path, quantize, onnxruntime.__version__, ONNX_FORMAT]).encode())
+    name = "" if root.is_dir() else path  # a hub name; a local copy is known by its content
+    digest.update(json.dumps([name, quantize, onnxruntime.__version__, ONNX_FORMAT]).encode())
     return digest.hexdigest()[:16]
 
 
