@@ -1,0 +1,170 @@
+"""Tenants and the people and organisations they serve, their journeys, promises and channels.
+
+Every row that belongs to a firm carries `firm` directly, so tenant scoping is one indexed filter
+and never a join chain.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Firm(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    ANALYST = "analyst", "Analyst"
+    ACCOUNT_MANAGER = "account_manager", "Account manager"
+
+
+class Member(models.Model):
+    """A user's membership of one firm, with a role."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member"
+    )
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="members")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.ACCOUNT_MANAGER)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.firm})"
+
+    @property
+    def sees_whole_firm(self) -> bool:
+        return self.role in (Role.ADMIN, Role.ANALYST)
+
+
+class Client(models.Model):
+    """An organisation the firm serves."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="clients")
+    name = models.CharField(max_length=200)
+    segment = models.CharField(max_length=100, blank=True)
+    account_managers = models.ManyToManyField(Member, blank=True, related_name="clients")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "name"], name="client_unique_name_per_firm")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """A person at a client. Email is stored lower-cased and is unique per firm."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="contacts")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField()
+    opted_out = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "email"], name="contact_unique_email_per_firm")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+class Engagement(models.Model):
+    """A matter or project for a client (optional on feedback)."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="engagements")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="engagements")
+    name = models.CharField(max_length=200)
+    reference = models.CharField(max_length=100, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Touchpoint(models.Model):
+    """A stage of the client journey (proposal, onboarding, delivery, billing, ...)."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="touchpoints")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=60)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "slug"], name="touchpoint_unique_slug_per_firm")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BrandPromise(models.Model):
+    """A theme the firm's brand rests on; comments are matched against it zero-shot."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="brand_promises")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    examples = models.JSONField(default=list, blank=True, help_text="Example phrases (strings).")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "name"], name="promise_unique_name_per_firm")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    FORM = "form", "Web form"
+    PORTAL = "portal", "Client portal"
+    REVIEW = "review", "Review site"
+    SURVEY = "survey", "Survey"
+    IMPORT = "import", "Import"
+    API = "api", "API"
+
+
+class Source(models.Model):
+    """A configured channel: a mailbox, a form, a review-site listing, an API key, ..."""
+
+    class Status(models.TextChoices):
+        OK = "ok", "OK"
+        FAILING = "failing", "Failing"
+        DISABLED = "disabled", "Disabled"
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="sources")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    name = models.CharField(max_length=200)
+    config = models.JSONField(default=dict, blank=True)
+    public_key = models.CharField(max_length=64, unique=True, default=uuid.uuid4)
+    cursor = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OK)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    failure_count = models.PositiveIntegerField(default=0)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "name"], name="source_unique_name_per_firm")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_channel_display()})"
