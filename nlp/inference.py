@@ -15,7 +15,7 @@ import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -342,7 +342,7 @@ def fit_mlp(
             probs = logits.sigmoid() if multi_label else logits.softmax(-1)
         score = float(score_dev(probs.numpy()))
         if score > best[0]:
-            lin1, lin2 = net[1], net[4]
+            lin1, lin2 = cast(torch.nn.Linear, net[1]), cast(torch.nn.Linear, net[4])
             best = (
                 score,
                 {

@@ -6,39 +6,32 @@ replaced, and a result for text that changed since the claim is never written.
 """
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 from celery import current_app
 from django.db import OperationalError, transaction
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, Q
 from django.utils import timezone
 
 from feedback.models import (
     Analysis,
     AnalysisStatus,
-    BrandPromise,
     EmotionTag,
     Feedback,
     Firm,
-    TagCorrection,
-    TagKind,
     ThemeMention,
 )
 from nlp.engine.result import Result
 from nlp.engine.themes import Theme
+from nlp.selectors import themes_by_firm
 
 logger = logging.getLogger(__name__)
 
 ANALYSE_TASK = "nlp.analyse_batch"
 ANALYSED_TASK = "feedback.on_analysed"
 MAX_ERROR_CHARS = 2000
-# People's theme corrections used per promise and judgement, and how much of each text.
-CORRECTIONS_PER_THEME = 100
-CORRECTION_CHARS = 1000
 
 
 @dataclass
@@ -182,41 +175,6 @@ def analysis_write(
     ).get(feedback_id)
 
 
-def _themes_by_firm(firm_ids: set[int]) -> dict[int, list[Theme]]:
-    """Each firm's active brand promises, taught by its people's theme corrections: the texts
-    confirmed to speak to a promise become examples, the texts denied become counter-examples
-    (the most recent CORRECTIONS_PER_THEME of each)."""
-    taught: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
-    newest_first = Window(
-        RowNumber(),
-        partition_by=[F("brand_promise_id"), F("value")],
-        order_by=F("updated_at").desc(),
-    )
-    corrections = (
-        TagCorrection.objects.filter(
-            firm_id__in=firm_ids, kind=TagKind.THEME, brand_promise__isnull=False
-        )
-        .annotate(rank=newest_first)
-        .filter(rank__lte=CORRECTIONS_PER_THEME)
-    )
-    for promise_id, value, text in corrections.values_list("brand_promise_id", "value", "text"):
-        taught[promise_id][value == "absent"].append(text[:CORRECTION_CHARS])
-    themes: dict[int, list[Theme]] = defaultdict(list)
-    for bp in BrandPromise.objects.filter(firm_id__in=firm_ids, active=True).order_by("pk"):
-        confirmed, denied = taught.get(bp.pk, ([], []))
-        examples = tuple(str(e) for e in bp.examples or ())
-        themes[bp.firm_id].append(
-            Theme(
-                bp.name,
-                bp.description,
-                (*examples, *confirmed),
-                key=bp.pk,
-                counter_examples=tuple(denied),
-            )
-        )
-    return themes
-
-
 def _infer(engine, texts: list[str], themes: list[list[Theme]]) -> list[Result | Exception]:
     """Whole batch in one pass; if that raises, item by item so one poison text fails alone."""
     try:
@@ -269,7 +227,7 @@ def feedback_analyse_batch(
         items = list(
             Feedback.objects.filter(pk__in=claimed).values("pk", "firm_id", "text", "text_hash")
         )
-        themes = _themes_by_firm({item["firm_id"] for item in items})
+        themes = themes_by_firm({item["firm_id"] for item in items})
         results = _infer(engine, [i["text"] for i in items], [themes[i["firm_id"]] for i in items])
         good = {}
         for item, result in zip(items, results, strict=True):

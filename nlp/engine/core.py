@@ -7,6 +7,7 @@ one thread at a time per process (Celery's prefork pool gives each worker proces
 import hashlib
 import threading
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 
@@ -179,8 +180,9 @@ class Engine:
         return results
 
     def _sentiment(self, prepared, enc, docs) -> tuple[np.ndarray, np.ndarray]:
-        if self.sentiment_clf is None:
-            return self.sentiment_head.predict(enc.layers), self.sentiment_head.predict(docs)
+        if self.sentiment_clf is None:  # then the embedded head is loaded
+            head = cast(heads_mod.Head, self.sentiment_head)
+            return head.predict(enc.layers), head.predict(docs)
         seg = self.sentiment_clf.predict(prepared.flat) @ self.sentiment_map
         seg = seg / np.maximum(seg.sum(1, keepdims=True), 1e-9)
         w = enc.tokens.astype(np.float32)[:, None]
@@ -190,8 +192,8 @@ class Engine:
         return seg, doc
 
     def _emotions(self, prepared, enc, docs) -> np.ndarray:
-        if self.emotion_clf is None:
-            return self.emotion_head.predict(docs)
+        if self.emotion_clf is None:  # then the embedded head is loaded
+            return cast(heads_mod.Head, self.emotion_head).predict(docs)
         seg = self.emotion_clf.predict(prepared.flat) @ self.emotion_map
         doc = np.zeros((len(prepared.segments), len(EMOTION_LABELS)), np.float32)
         # An emotion voiced in any one sentence counts for the document.
