@@ -7,6 +7,7 @@ re-training heads or re-running the evaluation is fast. Cache files are never co
 import hashlib
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,18 +18,21 @@ from nlp.training import data
 CACHE_DIR = Path(__file__).resolve().parent.parent.parent / "var" / "nlp-cache"
 
 
-def splits(data_dir: Path, semeval_fraction: float = 1.0) -> dict[str, data.Split]:
-    """Every split the heads are trained, tuned or evaluated on."""
-    semeval_train, semeval_dev = data.semeval_pool(data_dir, semeval_fraction)
-    return {
-        "goemotions_train": data.goemotions(data_dir, "train"),
-        "goemotions_dev": data.goemotions(data_dir, "dev"),
-        "goemotions_test": data.goemotions(data_dir, "test"),
-        "semeval_train": semeval_train,
-        "semeval_dev": semeval_dev,
-        "semeval_test": data.semeval_test(data_dir),
-        "tweeteval_emotion_test": data.tweeteval_emotion(data_dir, "test"),
+def splits(
+    data_dir: Path, semeval_fraction: float = 1.0, names: list[str] | None = None
+) -> dict[str, data.Split]:
+    """Every split the heads are trained, tuned or evaluated on (only `names`, if given, are
+    read, so training one head needs only its own data)."""
+    readers: dict[str, Callable[[], data.Split]] = {
+        "goemotions_train": lambda: data.goemotions(data_dir, "train"),
+        "goemotions_dev": lambda: data.goemotions(data_dir, "dev"),
+        "goemotions_test": lambda: data.goemotions(data_dir, "test"),
+        "semeval_train": lambda: data.semeval_pool(data_dir, semeval_fraction)[0],
+        "semeval_dev": lambda: data.semeval_pool(data_dir, semeval_fraction)[1],
+        "semeval_test": lambda: data.semeval_test(data_dir),
+        "tweeteval_emotion_test": lambda: data.tweeteval_emotion(data_dir, "test"),
     }
+    return {k: read() for k, read in readers.items() if names is None or k in names}
 
 
 def features(name: str, split: data.Split, encoder, cache_dir: Path = CACHE_DIR) -> np.ndarray:

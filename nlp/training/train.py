@@ -80,6 +80,13 @@ def train_sentiment(feats: dict, ys: dict, layers: list[int], **kw) -> Head:
     )
 
 
+HEADS = ("emotion", "sentiment")
+_SPLITS = {
+    "emotion": ["goemotions_train", "goemotions_dev"],
+    "sentiment": ["semeval_train", "semeval_dev"],
+}
+
+
 def train_heads(
     data_dir: Path,
     out_dir: Path = WEIGHTS_DIR,
@@ -87,20 +94,26 @@ def train_heads(
     hidden: int = 256,
     epochs: int = 30,
     semeval_fraction: float = 1.0,
+    only: tuple[str, ...] = HEADS,
+    cache_dir: Path = cache.CACHE_DIR,
 ) -> dict[str, Head]:
-    """Train both heads and write them to out_dir; returns them. Deterministic (fixed seeds)."""
+    """Train the heads named in `only` and write them to out_dir (`<name>.npz`, other heads'
+    files untouched); returns them. Deterministic (fixed seeds)."""
     from nlp.inference import embedded_encoder_path, encoder_get
 
     layers = layers or DEFAULT_LAYERS
     encoder = encoder_get(embedded_encoder_path())
-    wanted = ["goemotions_train", "goemotions_dev", "semeval_train", "semeval_dev"]
-    splits = {k: v for k, v in cache.splits(data_dir, semeval_fraction).items() if k in wanted}
-    feats = {k: cache.features(k, v, encoder) for k, v in splits.items()}
+    wanted = [split for name in only for split in _SPLITS[name]]
+    splits = cache.splits(data_dir, semeval_fraction, wanted)
+    feats = {k: cache.features(k, v, encoder, cache_dir) for k, v in splits.items()}
     ys = {k: v.y for k, v in splits.items()}
-    labels = data.goemotions_labels(data_dir)
-    emotion = train_emotion(feats, ys, labels, layers, hidden=hidden, epochs=epochs)
-    sentiment = train_sentiment(feats, ys, layers, hidden=hidden, epochs=epochs)
+    heads: dict[str, Head] = {}
+    if "emotion" in only:
+        labels = data.goemotions_labels(data_dir)
+        heads["emotion"] = train_emotion(feats, ys, labels, layers, hidden=hidden, epochs=epochs)
+    if "sentiment" in only:
+        heads["sentiment"] = train_sentiment(feats, ys, layers, hidden=hidden, epochs=epochs)
     out_dir.mkdir(parents=True, exist_ok=True)
-    emotion.save(out_dir / "emotion.npz")
-    sentiment.save(out_dir / "sentiment.npz")
-    return {"emotion": emotion, "sentiment": sentiment}
+    for name, head in heads.items():
+        head.save(out_dir / f"{name}.npz")
+    return heads

@@ -64,3 +64,35 @@ def test_card_update_replaces_only_the_metrics_block(tmp_path):
     text = card.read_text()
     assert "intro" in text and "outro" in text and "old" not in text
     assert "| `semeval2017_macro_recall` | 0.7000 |" in text
+
+
+def test_nlp_train_only_sentiment_writes_the_sentiment_head_alone(nlp_engine, tmp_path):
+    # given a tiny SemEval pool (no GoEmotions data at all) with every class in train and dev
+    from nlp.engine.heads import head_load
+
+    pool = tmp_path / "data/semeval2017-task4a/train_pool"
+    pool.mkdir(parents=True)
+    texts = {
+        "negative": "The service was awful and slow",
+        "neutral": "The meeting is on Tuesday",
+        "positive": "Great advice, thank you so much",
+    }
+    labelled = list(texts.items())
+    rows = [f"{i}\t{labelled[i % 3][0]}\t{labelled[i % 3][1]} #{i}" for i in range(60)]
+    pool.joinpath("pool.tsv").write_text("\n".join(rows) + "\n")
+    out = tmp_path / "weights"
+    # when
+    call_command(
+        "nlp_train",
+        data_dir=tmp_path / "data",
+        out_dir=out,
+        cache_dir=tmp_path / "cache",
+        only="sentiment",
+        hidden=8,
+        epochs=2,
+    )
+    # then only the sentiment head is written, and it loads as a 3-class head
+    assert sorted(p.name for p in out.iterdir()) == ["sentiment.npz"]
+    head = head_load(out / "sentiment.npz")
+    assert head.labels == ["negative", "neutral", "positive"] and not head.multi_label
+    assert len(list((tmp_path / "cache").glob("semeval_*.npy"))) == 2

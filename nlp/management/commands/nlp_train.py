@@ -20,6 +20,15 @@ class Command(BaseCommand):
             default=1.0,
             help="stable hash-based share of the SemEval train part to use (encoding time)",
         )
+        parser.add_argument(
+            "--only",
+            choices=["emotion", "sentiment"],
+            default=None,
+            help="train this head only; the other head's weights are left as they are",
+        )
+        parser.add_argument(
+            "--cache-dir", type=Path, default=None, help="encoder feature cache (var/nlp-cache)"
+        )
 
     def handle(
         self,
@@ -30,10 +39,13 @@ class Command(BaseCommand):
         hidden: int,
         epochs: int,
         semeval_fraction: float,
+        only: str | None,
+        cache_dir: Path | None,
         **kw,
     ):
         from nlp.engine.heads import WEIGHTS_DIR
-        from nlp.training.train import train_heads
+        from nlp.training.cache import CACHE_DIR
+        from nlp.training.train import HEADS, train_heads
 
         heads = train_heads(
             data_dir,
@@ -42,5 +54,7 @@ class Command(BaseCommand):
             hidden=hidden,
             epochs=epochs,
             semeval_fraction=semeval_fraction,
+            only=(only,) if only else HEADS,
+            cache_dir=cache_dir or CACHE_DIR,
         )
         self.stdout.write(f"wrote heads: {', '.join(sorted(heads))} to {out_dir or WEIGHTS_DIR}")
