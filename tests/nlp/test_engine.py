@@ -72,7 +72,7 @@ def test_clear_sentiment_is_recognised_per_sentence_and_per_document(nlp_engine)
 def test_themes_match_at_sentence_level_with_their_own_sentiment(nlp_engine):
     # given
     text = (
-        "Our lawyer took three weeks to get back to us about the contract. "
+        "Our lawyer took three weeks to get back to us about the contract, which was frustrating. "
         "The weather in London was nice."
     )
     # when
@@ -82,7 +82,9 @@ def test_themes_match_at_sentence_level_with_their_own_sentiment(nlp_engine):
     assert names == ["Responsiveness"]
     theme = result.themes[0]
     assert theme.key == 1
-    assert theme.evidence == ["Our lawyer took three weeks to get back to us about the contract."]
+    assert theme.evidence == [
+        "Our lawyer took three weeks to get back to us about the contract, which was frustrating."
+    ]
     assert theme.sentiment == "negative" and theme.sentiment_value < 0
 
 
