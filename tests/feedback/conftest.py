@@ -4,11 +4,21 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client as HttpClient
+from django.urls import reverse
 from django.utils import timezone
 
 from feedback.api.keys import api_key_create
-from feedback.models import Analysis, EmotionTag, Feedback, Sentiment, ThemeMention
-from tests.factories import BrandPromiseFactory, FeedbackFactory, UserFactory
+from feedback.models import Analysis, Case, Contact, EmotionTag, Feedback, Sentiment, ThemeMention
+from feedback.tasks import on_analysed
+from listening.campaigns.models import Campaign, SurveyKind
+from tests.factories import (
+    BrandPromiseFactory,
+    ContactFactory,
+    FeedbackFactory,
+    SourceFactory,
+    UserFactory,
+)
+from tests.listening.portal.conftest import magic_url
 
 
 def analyse(
@@ -113,3 +123,67 @@ def api_key(firm, admin_member):
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives Debian's Chromium through Playwright")
+
+
+# --- Personas: API-key and browser clients for the API tests and the permission matrix ---
+
+
+def key_client(secret: str) -> HttpClient:
+    return HttpClient(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+
+
+@pytest.fixture
+def case(complaint):
+    analyse(complaint, negative=0.95, emotions={"anger": 0.8})
+    (case_id,) = on_analysed([complaint.pk])
+    return Case.objects.get(pk=case_id)
+
+
+@pytest.fixture
+def rival_feedback(other_firm):
+    return FeedbackFactory(source=SourceFactory(firm=other_firm), text="Rival's secret.")
+
+
+PERSONAS = [
+    "anonymous",
+    "contact",
+    "no_firm_user",
+    "account_manager",
+    "analyst",
+    "admin",
+    "outsider",
+]
+
+
+@pytest.fixture
+def portal_contact(client_of) -> Contact:
+    """A contact of the account manager's client: a real person the firm knows."""
+    return ContactFactory(client=client_of, name="Carla Client", email="carla@globex.example")
+
+
+def portal_browser(contact: Contact) -> HttpClient:
+    """A browser signed in to the firm's client portal through the real magic-link flow."""
+    browser = HttpClient()
+    assert browser.post(magic_url(contact)).status_code == 303
+    home = reverse("portal:home", kwargs={"firm_slug": contact.firm.slug})
+    assert browser.get(home).status_code == 200
+    return browser
+
+
+def persona_browser(request, persona: str) -> HttpClient:
+    if persona == "anonymous":
+        return browser_for()
+    if persona == "contact":
+        return portal_browser(request.getfixturevalue("portal_contact"))
+    fixture = {"no_firm_user": "contact_user", "admin": "admin_member"}.get(persona, persona)
+    return browser_for(request.getfixturevalue(fixture))
+
+
+@pytest.fixture
+def campaign(firm) -> Campaign:
+    return Campaign.objects.create(firm=firm, name="Matter close CSAT", kind=SurveyKind.CSAT)
+
+
+@pytest.fixture
+def rival_campaign(other_firm) -> Campaign:
+    return Campaign.objects.create(firm=other_firm, name="Rival NPS", kind=SurveyKind.NPS)

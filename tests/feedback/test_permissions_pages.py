@@ -1,0 +1,246 @@
+"""The permission matrix of every member page x persona, a guard that no member route is left out,
+a client contact signed in to the portal getting nothing from member pages or the API, and staff
+sessions that are no portal sign-in."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from feedback.models import ApiKey, AuditEvent, Case, CaseEvent, Contact, Feedback
+from listening.campaigns.models import Invitation
+from listening.models import CsvImport, TriageItem
+from tests.factories import ClientFactory, ContactFactory, FeedbackFactory
+from tests.feedback.conftest import PERSONAS, persona_browser, portal_browser
+
+pytestmark = pytest.mark.django_db
+
+
+# Never shown to anybody outside the firm: the complaint, the client's name, the campaign.
+SECRETS = ("Nobody answered my calls", "Globex Corp", "Matter close CSAT")
+MEMBER_AREAS = ("review/", "dashboard/", "campaigns/", "listening/", "api/v1/")
+
+
+def _is_member_route(route: str) -> bool:
+    return route.startswith(MEMBER_AREAS) and not route.startswith("listening/inbound/")
+
+
+def _member_route_names() -> set[str]:
+    """Every named route of the member pages and the REST API, from the URL configuration
+    (provider inbound webhooks under listening/inbound/ are not member routes)."""
+    found: set[str] = set()
+
+    def walk(patterns: list, prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(filter(None, [namespace, pattern.namespace]))
+                walk(pattern.url_patterns, route, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name and _is_member_route(route):
+                found.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+@pytest.fixture
+def member_urls(case, campaign, client_of, api_source, api_key, firm) -> dict[str, str]:
+    """The address of every member page and API endpoint, each on a real object of `firm`."""
+    triage = TriageItem.objects.create(
+        firm=firm,
+        feedback=FeedbackFactory(source=api_source, text="Who sent this?"),
+        sender="someone@unknown.example",
+    )
+    job = CsvImport.objects.create(firm=firm, source=api_source, file="csv-imports/old.csv")
+    on_case = {"pk": case.pk}
+    names_and_kwargs = {
+        "review:queue": {},
+        "review:rules": {},
+        "review:api_keys": {},
+        "review:api_key_revoke": {"pk": api_key[0].pk},
+        "review:case": on_case,
+        "review:acknowledge": on_case,
+        "review:reassign": on_case,
+        "review:note": on_case,
+        "review:reply": on_case,
+        "review:resolve": on_case,
+        "review:correct": on_case,
+        "dashboards:overview": {},
+        "dashboards:export": {"chart": "sentiment"},
+        "dashboards:client": {"pk": client_of.pk},
+        "campaigns_members:audit_csv": {"pk": campaign.pk},
+        "campaigns_members:client_skips": {"pk": client_of.pk},
+        "campaigns_members:trigger": {"pk": campaign.pk},
+        "listening:email_upload": {"source_id": api_source.pk},
+        "listening:csv_import_new": {"source_id": api_source.pk},
+        "listening:csv_import_detail": {"import_id": job.pk},
+        "listening:triage": {},
+        "listening:triage_assign": {"item_id": triage.pk},
+        "api-feedback-list": {},
+        "api-feedback-bulk": {},
+        "api-feedback-detail": {"pk": case.feedback_id},
+        "api-case-list": {},
+        "api-case-detail": on_case,
+        "api-case-action": on_case,
+        "api-metrics": {},
+        "api-campaign-list": {},
+        "api-campaign-detail": {"pk": campaign.pk},
+        "api-campaign-trigger": {"pk": campaign.pk},
+    }
+    return {name: reverse(name, kwargs=kwargs) for name, kwargs in names_and_kwargs.items()}
+
+
+def _is_api(name: str) -> bool:
+    return name.startswith("api-") or name == "campaigns_members:trigger"
+
+
+def test_every_member_route_is_in_the_matrix(member_urls):
+    # A new page or endpoint fails here until it is added to the matrix.
+    assert _member_route_names() == set(member_urls)
+
+
+def _writes() -> tuple:
+    return (
+        Feedback.objects.count(),
+        CaseEvent.objects.count(),
+        Case.objects.filter(status="open").count(),
+        Invitation.objects.count(),
+        ApiKey.objects.filter(revoked_at__isnull=True).count(),
+        TriageItem.objects.filter(resolved_at__isnull=True).count(),
+        CsvImport.objects.count(),
+        Contact.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def test_a_client_contact_signed_in_to_the_portal_gets_nothing_from_member_pages_or_the_api(
+    portal_contact, member_urls
+):
+    # given a contact signed in to the firm's portal through the real magic link
+    browser = portal_browser(portal_contact)
+    before = _writes()
+    login = reverse("login")
+
+    # when they open, and post to, every member page and API endpoint
+    for name, url in member_urls.items():
+        for method in ("get", "post"):
+            response = getattr(browser, method)(url)
+
+            # then the API says "not authenticated" and pages send them to the staff sign-in
+            # (or refuse the method), never with any of the firm's data
+            if _is_api(name):
+                assert response.status_code == 401, (name, method)
+            elif response.status_code == 405:
+                assert method == "get", name
+            else:
+                assert response.status_code == 302, (name, method)
+                assert response["Location"].startswith(login), name
+            body = response.content.decode()
+            assert not any(secret in body for secret in SECRETS), (name, method)
+
+    # and nothing was written, while their portal session is still good
+    assert _writes() == before
+    home = reverse("portal:home", kwargs={"firm_slug": portal_contact.firm.slug})
+    assert browser.get(home).status_code == 200
+
+
+# GET of every member page that has one. 302: sent to the staff sign-in page; 403: signed in
+# but not allowed; 404: another firm's object, or hidden from this role.
+PAGE_MATRIX = {
+    # page: (anonymous, contact, no_firm_user, account_manager, analyst, admin, outsider)
+    "review:queue": (302, 302, 403, 200, 200, 200, 200),
+    "review:rules": (302, 302, 403, 200, 200, 200, 200),
+    "review:api_keys": (302, 302, 403, 403, 403, 200, 200),
+    "review:case": (302, 302, 403, 200, 200, 200, 404),
+    "dashboards:overview": (302, 302, 403, 200, 200, 200, 200),
+    "dashboards:export": (302, 302, 403, 200, 200, 200, 200),
+    "dashboards:client": (302, 302, 403, 200, 200, 200, 404),
+    "campaigns_members:audit_csv": (302, 302, 404, 404, 200, 200, 404),
+    "campaigns_members:client_skips": (302, 302, 404, 200, 200, 200, 404),
+    "listening:email_upload": (302, 302, 403, 403, 200, 200, 404),
+    "listening:csv_import_new": (302, 302, 403, 403, 200, 200, 404),
+    "listening:csv_import_detail": (302, 302, 403, 403, 200, 200, 404),
+    "listening:triage": (302, 302, 403, 403, 200, 200, 200),
+}
+# POST of the pages that only take POSTs, in this order (resolve last: it closes the case).
+POST_MATRIX = {
+    "review:acknowledge": ({}, (302, 302, 403, 302, 403, 302, 404)),
+    "review:note": ({"body": "Seen"}, (302, 302, 403, 302, 403, 302, 404)),
+    "review:reply": ({"body": "Sorry"}, (302, 302, 403, 302, 403, 302, 404)),
+    "review:correct": ({}, (302, 302, 403, 400, 403, 400, 404)),
+    "review:reassign": ({"owner": "teammate"}, (302, 302, 403, 302, 403, 302, 404)),
+    "review:resolve": ({"outcome": "addressed"}, (302, 302, 403, 302, 403, 302, 404)),
+    "review:api_key_revoke": ({}, (302, 302, 403, 403, 403, 302, 404)),
+    "listening:triage_assign": ({}, (302, 302, 403, 403, 400, 400, 404)),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix_for_member_pages(request, member_urls, persona):
+    # given
+    browser = persona_browser(request, persona)
+    column = PERSONAS.index(persona)
+    assert set(PAGE_MATRIX) | set(POST_MATRIX) | {n for n in member_urls if _is_api(n)} == set(
+        member_urls
+    )
+
+    # when / then
+    for name, statuses in PAGE_MATRIX.items():
+        response = browser.get(member_urls[name])
+        assert response.status_code == statuses[column], (persona, name)
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("login")), (persona, name)
+        if persona not in ("account_manager", "analyst", "admin"):
+            assert not any(secret in response.content.decode() for secret in SECRETS), name
+    for name, (data, statuses) in POST_MATRIX.items():
+        if "owner" in data:
+            data = {"owner": request.getfixturevalue(data["owner"]).pk}
+        response = browser.post(member_urls[name], data)
+        assert response.status_code == statuses[column], (persona, name)
+        if persona in ("anonymous", "contact"):
+            assert response["Location"].startswith(reverse("login")), (persona, name)
+
+
+@pytest.mark.parametrize("persona", ["no_firm_user", "account_manager", "analyst", "admin"])
+def test_a_staff_session_is_no_portal_sign_in(request, firm, portal_contact, api_source, persona):
+    # given a contact's own comment, shown only in their portal history
+    FeedbackFactory(
+        source=api_source,
+        contact=portal_contact,
+        client=portal_contact.client,
+        text="Carla's note to the firm",
+    )
+    browser = persona_browser(request, persona)
+    slug = {"firm_slug": firm.slug}
+
+    # when a signed-in member of staff opens the firm's portal, or posts to it
+    home = browser.get(reverse("portal:home", kwargs=slug))
+    post = browser.post(reverse("portal:comment_create", kwargs=slug), {"text": "As Carla"})
+
+    # then they are a stranger there: sent to the contacts' sign-in, and nothing is saved
+    assert home.status_code == 302
+    assert home["Location"] == reverse("portal:sign_in", kwargs=slug)
+    assert post.status_code == 403
+    assert Feedback.objects.filter(contact=portal_contact).count() == 1
+
+
+def test_another_firms_admin_signed_in_to_their_own_portal_too_gets_nothing_here(
+    firm, outsider, portal_contact, api_source
+):
+    # given the other firm's admin, also signed in as a contact of their own firm's portal
+    FeedbackFactory(
+        source=api_source, contact=portal_contact, client=portal_contact.client, text="Carla's"
+    )
+    rival_contact = ContactFactory(
+        client=ClientFactory(firm=outsider.firm), email=portal_contact.email
+    )
+    browser = portal_browser(rival_contact)
+    browser.force_login(outsider.user)
+    slug = {"firm_slug": firm.slug}
+
+    # when they open this firm's portal
+    home = browser.get(reverse("portal:home", kwargs=slug))
+
+    # then neither sign-in opens it, and Carla's history is not shown
+    assert home.status_code == 302
+    assert home["Location"] == reverse("portal:sign_in", kwargs=slug)
+    own = browser.get(reverse("portal:home", kwargs={"firm_slug": outsider.firm.slug}))
+    assert own.status_code == 200 and "Carla&#x27;s" not in own.content.decode()
