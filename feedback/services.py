@@ -175,6 +175,60 @@ def feedback_ingest(
     return IngestResult(feedback=candidate, created=True)
 
 
+@transaction.atomic
+def feedback_text_replace(
+    *,
+    feedback: Feedback,
+    text: str,
+    rating: int | None,
+    rating_scale: int | None,
+    raw: dict,
+    now: datetime | None = None,
+) -> bool:
+    """Replace a feedback item's text, rating and raw payload (an edited review, a re-submitted
+    survey answer) and queue its re-analysis on commit.
+
+    Returns False, changing nothing, when the normalised text and the rating are unchanged or the
+    new text is empty (an edit that blanks a review keeps what was said). The caller holds the
+    row (select_for_update) if concurrent edits are possible."""
+    clean = text_normalise(text)
+    if not clean or (clean == feedback.text and rating == feedback.rating):
+        return False
+    feedback.text = clean
+    feedback.text_hash = text_hash(clean)
+    feedback.rating = rating
+    feedback.rating_scale = rating_scale if rating is not None else None
+    feedback.raw = raw
+    feedback.analysis_status = AnalysisStatus.PENDING
+    feedback.analysis_updated_at = now or timezone.now()
+    feedback.full_clean(validate_unique=False, validate_constraints=False)
+    feedback.save(
+        update_fields=[
+            "text",
+            "text_hash",
+            "rating",
+            "rating_scale",
+            "raw",
+            "analysis_status",
+            "analysis_updated_at",
+        ]
+    )
+    pk = feedback.pk
+    transaction.on_commit(lambda: analysis_enqueue([pk]))
+    return True
+
+
+@transaction.atomic
+def feedback_attribute(*, firm: Firm, feedback_ids: list[int], contact: Contact) -> int:
+    """Attribute feedback items of `firm` to `contact` and to the contact's client. Items of
+    another firm are left alone. Returns how many rows were updated; running it twice is
+    harmless."""
+    _check_same_firm(firm, contact=contact)
+    return Feedback.objects.filter(firm=firm, pk__in=feedback_ids).update(
+        contact=contact, client_id=contact.client_id
+    )
+
+
 def feedback_sweep_unanalysed(*, older_than: datetime, max_attempts: int = 5) -> int:
     """Re-queue feedback left pending or running since before `older_than`.
 

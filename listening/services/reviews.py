@@ -4,10 +4,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from feedback.models import AnalysisStatus, Feedback, Source, text_hash
-from feedback.services import analysis_enqueue, feedback_ingest, text_normalise
+from feedback.models import Feedback, Source
+from feedback.services import feedback_ingest, feedback_text_replace
 from listening.models import ReviewRevision, SkippedItem
 from listening.services.common import json_safe, skipped_record
 from listening.sources.base import Review
@@ -71,35 +70,21 @@ def review_save(*, source: Source, review: Review) -> ReviewOutcome:
 def _review_edit(
     *, feedback: Feedback, review: Review, rating: int | None, raw: dict
 ) -> ReviewOutcome:
-    clean = text_normalise(review.text)
-    if not clean or (clean == feedback.text and rating == feedback.rating):
-        return ReviewOutcome(feedback=feedback, status="unchanged")
-    ReviewRevision.objects.create(
+    previous = ReviewRevision(
         feedback=feedback,
         text=feedback.text,
         text_hash=feedback.text_hash,
         rating=feedback.rating,
         raw=feedback.raw,
     )
-    feedback.text = clean
-    feedback.text_hash = text_hash(clean)
-    feedback.rating = rating
-    feedback.rating_scale = review.rating_scale if rating is not None else None
-    feedback.raw = raw
-    feedback.analysis_status = AnalysisStatus.PENDING
-    feedback.analysis_updated_at = timezone.now()
-    feedback.full_clean(validate_unique=False, validate_constraints=False)
-    feedback.save(
-        update_fields=[
-            "text",
-            "text_hash",
-            "rating",
-            "rating_scale",
-            "raw",
-            "analysis_status",
-            "analysis_updated_at",
-        ]
+    changed = feedback_text_replace(
+        feedback=feedback,
+        text=review.text,
+        rating=rating,
+        rating_scale=review.rating_scale,
+        raw=raw,
     )
-    pk = feedback.pk
-    transaction.on_commit(lambda: analysis_enqueue([pk]))
+    if not changed:
+        return ReviewOutcome(feedback=feedback, status="unchanged")
+    previous.save()
     return ReviewOutcome(feedback=feedback, status="edited")

@@ -5,8 +5,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from feedback.models import Client, Contact, Feedback, Member
-from feedback.services import audit_record
+from feedback.models import Client, Contact, Member
+from feedback.services import audit_record, feedback_attribute
 from listening.models import TriageItem
 
 
@@ -38,8 +38,8 @@ def triage_assign(*, member: Member, item: TriageItem, client: Client, name: str
         .filter(firm_id=member.firm_id, sender__iexact=email, resolved_at__isnull=True)
         .values_list("pk", "feedback_id")
     )
-    Feedback.objects.filter(pk__in=[f for _, f in open_items]).update(
-        contact=contact, client=client
+    feedback_attribute(
+        firm=client.firm, feedback_ids=[f for _, f in open_items if f is not None], contact=contact
     )
     resolved = TriageItem.objects.filter(pk__in=[p for p, _ in open_items]).update(
         resolved_at=timezone.now()

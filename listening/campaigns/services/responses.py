@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from feedback.models import AnalysisStatus, Channel, Feedback, Firm, Source, text_hash
-from feedback.services import analysis_enqueue, feedback_ingest, text_normalise
+from feedback.models import Channel, Feedback, Firm, Source
+from feedback.services import feedback_ingest, feedback_text_replace
 from listening.campaigns.models import SCORE_RANGE, Invitation, Response, SurveyKind
 
 MAX_COMMENT_CHARS = 5000
@@ -111,24 +111,7 @@ def _feedback_upsert(
     feedback = result.feedback
     if result.created:
         return feedback
-    clean = text_normalise(text)
-    if feedback.text != clean or feedback.rating != score:
-        feedback.text = clean
-        feedback.text_hash = text_hash(clean)
-        feedback.rating = score
-        feedback.raw = raw
-        feedback.analysis_status = AnalysisStatus.PENDING
-        feedback.analysis_updated_at = now
-        feedback.save(
-            update_fields=[
-                "text",
-                "text_hash",
-                "rating",
-                "raw",
-                "analysis_status",
-                "analysis_updated_at",
-            ]
-        )
-        pk = feedback.pk
-        transaction.on_commit(lambda: analysis_enqueue([pk]))
+    feedback_text_replace(
+        feedback=feedback, text=text, rating=score, rating_scale=high, raw=raw, now=now
+    )
     return feedback
