@@ -6,8 +6,8 @@ margin of error, because a score without its n is not a finding.
 
 Scores are read from survey Feedback (every survey answer becomes one Feedback row through
 `feedback_ingest`, upserted per invitation, so re-submissions never double count); the kind of
-survey is `raw["survey_kind"]`. Response rates need the invitations, which live in the
-campaigns app: that model is looked up lazily so `feedback` does not import `listening`.
+survey is `raw["survey_kind"]`. Response rates need the invitations, so they live with them in
+`listening.campaigns.selectors` and build on `slice_filter` and `proportion_summary` here.
 
 Margins of error (z = 1.96): NPS uses the variance of the per-answer score (+1 promoter,
 0 passive, -1 detractor): sqrt((p + d - (p - d)^2) / n), in NPS points. Proportions (CSAT %,
@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, TypedDict, Unpack
 
-from django.apps import apps
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, TruncMonth, TruncQuarter
 
@@ -79,7 +78,7 @@ class Slice(TypedDict, total=False):
     campaign_id: int | None
 
 
-def _narrow(qs: QuerySet, slice_: Slice, *, when: str, campaign: str) -> QuerySet:
+def slice_filter(qs: QuerySet, slice_: Slice, *, when: str, campaign: str) -> QuerySet:
     """Apply a slice; `when` is the timestamp field, `campaign` the campaign lookup."""
     lookups = {
         "client": "client",
@@ -96,7 +95,7 @@ def _narrow(qs: QuerySet, slice_: Slice, *, when: str, campaign: str) -> QuerySe
 def survey_answers(*, firm: Firm, kind: str, **slice_: Unpack[Slice]) -> QuerySet[Feedback]:
     """Scored survey answers of one kind for the slice (on the time the answer was received)."""
     qs = Feedback.objects.filter(firm=firm, raw__survey_kind=kind, rating__isnull=False)
-    return _narrow(qs, slice_, when="received_at", campaign="raw__campaign_id")
+    return slice_filter(qs, slice_, when="received_at", campaign="raw__campaign_id")
 
 
 def _nps_from_counts(promoters: int, passives: int, detractors: int) -> Summary:
@@ -153,7 +152,7 @@ def csat_summary(*, firm: Firm, **slice_: Unpack[Slice]) -> Summary:
     """CSAT % = share of answers of 4 or 5 on the 1-5 scale."""
     qs = survey_answers(firm=firm, kind="csat", **slice_)
     counts = qs.aggregate(n=Count("pk"), satisfied=Count("pk", filter=Q(rating__gte=4)))
-    return _proportion("csat", counts["satisfied"], counts["n"], "satisfied")
+    return proportion_summary("csat", counts["satisfied"], counts["n"], "satisfied")
 
 
 def ces_summary(*, firm: Firm, **slice_: Unpack[Slice]) -> Summary:
@@ -174,21 +173,7 @@ def review_rating_summary(*, firm: Firm, **slice_: Unpack[Slice]) -> Summary:
     )
 
 
-def response_rate_summary(
-    *, firm: Firm, kind: str | None = None, **slice_: Unpack[Slice]
-) -> Summary:
-    """Share of sent invitations (sent in the period) that were answered. Reminders are not
-    extra invitations, so they never inflate the denominator."""
-    invitation_model = apps.get_model("campaigns", "Invitation")
-    qs = invitation_model.objects.filter(firm=firm, sent_at__isnull=False)
-    if kind:
-        qs = qs.filter(kind=kind)
-    qs = _narrow(qs, slice_, when="sent_at", campaign="campaign_id")
-    counts = qs.aggregate(n=Count("pk"), answered=Count("pk", filter=Q(responded_at__isnull=False)))
-    return _proportion("response_rate", counts["answered"], counts["n"], "answered")
-
-
-def _proportion(metric: str, hits: int, n: int, label: str) -> Summary:
+def proportion_summary(metric: str, hits: int, n: int, label: str) -> Summary:
     breakdown = {label: hits, "total": n}
     if n == 0:
         return Summary(metric, None, 0, None, breakdown)

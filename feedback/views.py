@@ -1,10 +1,10 @@
+from celery import current_app
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from config.celery import app as celery_app
 from feedback.selectors import client_list, feedback_list
 
 
@@ -23,7 +23,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         checks["database"] = f"error: {exc.__class__.__name__}"
     try:
-        with celery_app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         checks["broker"] = "ok"
     except Exception as exc:  # noqa: BLE001

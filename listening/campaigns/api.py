@@ -21,6 +21,7 @@ from feedback.api.metrics import SummaryOutSerializer
 from feedback.api.views import BaseApi
 from feedback.models import Contact, Engagement, Touchpoint
 from listening.campaigns.models import Campaign, Invitation, SurveyKind
+from listening.campaigns.selectors import response_rate_summary
 from listening.campaigns.services.launch import survey_trigger
 
 # The score each kind of campaign asks for, summarised over its own answers.
@@ -151,7 +152,7 @@ class CampaignDetailApi(BaseApi):
     def get(self, request: Request, pk: int) -> Response:
         campaign = _campaign_or_404(request, pk)
         firm, campaign_id = campaign.firm, campaign.pk
-        rate = metrics.response_rate_summary(firm=firm, campaign_id=campaign_id)
+        rate = response_rate_summary(firm=firm, campaign_id=campaign_id)
         score = KIND_SUMMARY[campaign.kind](firm=firm, campaign_id=campaign_id)
         data = CampaignOutSerializer(campaign).data
         data["invitations"] = InvitationCountsOutSerializer(_invitation_counts(campaign)).data

@@ -3,9 +3,11 @@
 import csv
 import io
 from collections.abc import Iterator
+from typing import Unpack
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from feedback.metrics import Slice, Summary, proportion_summary, slice_filter
 from feedback.models import Client, Contact, Firm
 from listening.campaigns.models import Campaign, Invitation, SkippedInvitation
 
@@ -35,6 +37,19 @@ def skip_list(*, firm: Firm, client: Client | None = None) -> QuerySet[SkippedIn
     if client is not None:
         qs = qs.filter(client=client)
     return qs.select_related("campaign", "contact", "client").order_by("-created_at")
+
+
+def response_rate_summary(
+    *, firm: Firm, kind: str | None = None, **slice_: Unpack[Slice]
+) -> Summary:
+    """Share of sent invitations (sent in the period) that were answered. Reminders are not
+    extra invitations, so they never inflate the denominator."""
+    qs = Invitation.objects.filter(firm=firm, sent_at__isnull=False)
+    if kind:
+        qs = qs.filter(kind=kind)
+    qs = slice_filter(qs, slice_, when="sent_at", campaign="campaign_id")
+    counts = qs.aggregate(n=Count("pk"), answered=Count("pk", filter=Q(responded_at__isnull=False)))
+    return proportion_summary("response_rate", counts["answered"], counts["n"], "answered")
 
 
 AUDIT_HEADER = [

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from feedback import metrics
 from listening.campaigns.models import Campaign, Invitation, SurveyKind
+from listening.campaigns.selectors import response_rate_summary
 from tests.factories import (
     ClientFactory,
     ContactFactory,
@@ -152,6 +153,6 @@ def test_response_rate_counts_answered_sent_invitations(firm):
         )
 
     # then the rate is 1 of 4
-    summary = metrics.response_rate_summary(firm=firm, kind="nps")
+    summary = response_rate_summary(firm=firm, kind="nps")
     assert (summary.value, summary.sample_size) == (25.0, 4)
     assert summary.breakdown == {"answered": 1, "total": 4}
