@@ -1,7 +1,6 @@
 """Writes to the core domain. `feedback_ingest` is the only way client voice enters Earshot."""
 
 import html
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -9,12 +8,13 @@ from datetime import datetime
 from typing import Any
 
 import nh3
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.queues import ANALYSE_TASK
+from feedback.enqueue import task_send, task_send_on_commit
 from feedback.models import (
     AnalysisStatus,
     AuditEvent,
@@ -28,9 +28,6 @@ from feedback.models import (
     text_hash,
 )
 
-logger = logging.getLogger(__name__)
-
-ANALYSE_TASK = "nlp.analyse_batch"
 _HTML_HINT = re.compile(r"<\s*(html|body|div|p|br|span|table|a|b|i|script|style)\b", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -67,12 +64,8 @@ def _check_same_firm(firm: Firm, **objects: Any) -> None:
 def analysis_enqueue(feedback_ids: list[int]) -> None:
     """Publish an analysis request. A broker outage is logged, not raised: the row is already
     durable and the sweeper re-queues it."""
-    if not feedback_ids:
-        return
-    try:
-        current_app.send_task(ANALYSE_TASK, args=[feedback_ids])
-    except Exception:  # noqa: BLE001 - any broker failure; the sweeper is the safety net
-        logger.warning("could not enqueue analysis for %s; sweeper will retry", feedback_ids)
+    if feedback_ids:
+        task_send(ANALYSE_TASK, [feedback_ids])
 
 
 def feedback_ingest(
@@ -171,7 +164,7 @@ def feedback_ingest(
         if existing is None:
             raise
         return IngestResult(feedback=existing, created=False)
-    transaction.on_commit(lambda: analysis_enqueue([candidate.pk]))
+    task_send_on_commit(ANALYSE_TASK, [[candidate.pk]])
     return IngestResult(feedback=candidate, created=True)
 
 
@@ -213,8 +206,7 @@ def feedback_text_replace(
             "analysis_updated_at",
         ]
     )
-    pk = feedback.pk
-    transaction.on_commit(lambda: analysis_enqueue([pk]))
+    task_send_on_commit(ANALYSE_TASK, [[feedback.pk]])
     return True
 
 

@@ -2,10 +2,21 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from config.queues import (
+    DELIVER_WEBHOOK_TASK,
+    ESCALATE_OVERDUE_CASES_TASK,
+    NOTIFY_CASE_OPENED_TASK,
+    ON_ANALYSED_TASK,
+    REFRESH_ROLLUPS_TASK,
+    RETRY_WEBHOOKS_TASK,
+    SEND_CASE_REPLY_TASK,
+    SEND_WEEKLY_DIGESTS_TASK,
+    SWEEP_UNANALYSED_TASK,
+)
 from feedback.services import feedback_sweep_unanalysed
 
 
-@shared_task(name="feedback.sweep_unanalysed")
+@shared_task(name=SWEEP_UNANALYSED_TASK)
 def sweep_unanalysed() -> int:
     """Periodic safety net: every saved item is eventually analysed, even if a worker or the
     broker died. Idempotent: rows are claimed with a guarded UPDATE."""
@@ -15,7 +26,7 @@ def sweep_unanalysed() -> int:
 # --- Review workflow ---
 
 
-@shared_task(name="feedback.on_analysed")
+@shared_task(name=ON_ANALYSED_TASK)
 def on_analysed(feedback_ids: list[int]) -> list[int]:
     """Sent by the NLP worker after it wrote analyses: run the rules, open cases, emit
     `feedback.analysed`. Idempotent: one case per feedback ever; missing rows are skipped.
@@ -34,49 +45,49 @@ def on_analysed(feedback_ids: list[int]) -> list[int]:
     return case_ids
 
 
-@shared_task(name="feedback.notify_case_opened")
+@shared_task(name=NOTIFY_CASE_OPENED_TASK)
 def notify_case_opened(case_id: int) -> bool:
     from feedback.review.notify import case_opened_notify
 
     return case_opened_notify(case_id=case_id)
 
 
-@shared_task(name="feedback.send_case_reply")
+@shared_task(name=SEND_CASE_REPLY_TASK)
 def send_case_reply(event_id: int) -> bool:
     from feedback.review.notify import case_reply_send
 
     return case_reply_send(event_id=event_id)
 
 
-@shared_task(name="feedback.escalate_overdue_cases")
+@shared_task(name=ESCALATE_OVERDUE_CASES_TASK)
 def escalate_overdue_cases() -> int:
     from feedback.review.services import cases_escalate_overdue
 
     return cases_escalate_overdue()
 
 
-@shared_task(name="feedback.deliver_webhook")
+@shared_task(name=DELIVER_WEBHOOK_TASK)
 def deliver_webhook(delivery_id: int) -> str:
     from feedback.webhooks import webhook_deliver
 
     return webhook_deliver(delivery_id=delivery_id)
 
 
-@shared_task(name="feedback.retry_webhooks")
+@shared_task(name=RETRY_WEBHOOKS_TASK)
 def retry_webhooks() -> int:
     from feedback.webhooks import webhooks_retry_due
 
     return webhooks_retry_due()
 
 
-@shared_task(name="feedback.send_weekly_digests")
+@shared_task(name=SEND_WEEKLY_DIGESTS_TASK)
 def send_weekly_digests() -> int:
     from feedback.review.digest import digests_send
 
     return digests_send()
 
 
-@shared_task(name="feedback.refresh_rollups")
+@shared_task(name=REFRESH_ROLLUPS_TASK)
 def refresh_rollups() -> int:
     """Safety net: recompute the last days' dashboard rollups of every active firm."""
     from feedback.dashboards.rollups import rollups_refresh_recent

@@ -7,25 +7,21 @@ HMAC-SHA256(endpoint.secret, f"{t}.{body}"). Receivers should reject old timesta
 import hashlib
 import hmac
 import json
-import logging
 import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
-from functools import partial
 
-from celery import current_app
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.queues import DELIVER_WEBHOOK_TASK
+from feedback.enqueue import task_send, task_send_on_commit
 from feedback.models import Firm, WebhookDelivery, WebhookEndpoint, WebhookFormat
 
-logger = logging.getLogger(__name__)
-
-DELIVER_TASK = "feedback.deliver_webhook"
 EVENTS = ("feedback.created", "feedback.analysed", "case.opened", "case.resolved")
 
 
@@ -45,13 +41,6 @@ def signature_verify(*, secret: str, body: bytes, header: str, tolerance_s: int 
         return False
     expected = signature_header(secret=secret, body=body, timestamp=timestamp)
     return hmac.compare_digest(expected, header)
-
-
-def _enqueue(delivery_id: int, countdown: float = 0) -> None:
-    try:
-        current_app.send_task(DELIVER_TASK, args=[delivery_id], countdown=countdown)
-    except Exception:  # noqa: BLE001 - broker down: webhooks_retry_due picks it up
-        logger.warning("could not enqueue webhook delivery %s", delivery_id)
 
 
 def webhook_event_emit(*, firm: Firm, event: str, event_id: str, payload: dict) -> int:
@@ -80,7 +69,7 @@ def webhook_event_emit(*, firm: Firm, event: str, event_id: str, payload: dict) 
             continue
         created.append(delivery.pk)
     for pk in created:
-        transaction.on_commit(partial(_enqueue, pk))
+        task_send_on_commit(DELIVER_WEBHOOK_TASK, [pk])
     return len(created)
 
 
@@ -160,7 +149,7 @@ def webhook_deliver(*, delivery_id: int) -> str:
     else:
         delay = _backoff(attempts)
         fields.update(status=WebhookDelivery.Status.PENDING, next_attempt_at=timezone.now() + delay)
-        _enqueue(delivery.pk, countdown=delay.total_seconds())
+        task_send(DELIVER_WEBHOOK_TASK, [delivery.pk], countdown=delay.total_seconds())
     WebhookDelivery.objects.filter(pk=delivery.pk, status=WebhookDelivery.Status.SENDING).update(
         **fields
     )
@@ -174,5 +163,5 @@ def webhooks_retry_due(*, limit: int = 500) -> int:
     ).values_list("pk", flat=True)[:limit]
     ids = list(due)
     for pk in ids:
-        _enqueue(pk)
+        task_send(DELIVER_WEBHOOK_TASK, [pk])
     return len(ids)

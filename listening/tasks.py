@@ -7,12 +7,13 @@ row is a no-op, so redelivery after a lost worker is harmless.
 from celery import shared_task
 from django.db import OperationalError
 
+from config.queues import CSV_IMPORT_RUN_TASK, POLL_DUE_SOURCES_TASK, POLL_SOURCE_TASK
 from listening.selectors import source_pollable_due_ids
 from listening.services.csv_import import csv_import_run as csv_import_run_service
 from listening.services.polling import source_poll
 
 
-@shared_task(name="listening.poll_due_sources")
+@shared_task(name=POLL_DUE_SOURCES_TASK)
 def poll_due_sources() -> int:
     """Beat entry: queue one poll per due mailbox / review source."""
     ids = source_pollable_due_ids()
@@ -22,7 +23,7 @@ def poll_due_sources() -> int:
 
 
 @shared_task(
-    name="listening.poll_source",
+    name=POLL_SOURCE_TASK,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     retry_backoff_max=600,
@@ -32,6 +33,6 @@ def poll_source(source_id: int) -> dict | None:
     return source_poll(source_id=source_id)
 
 
-@shared_task(name="listening.csv_import_run", soft_time_limit=3600, time_limit=3700)
+@shared_task(name=CSV_IMPORT_RUN_TASK, soft_time_limit=3600, time_limit=3700)
 def csv_import_run(import_id: int) -> None:
     csv_import_run_service(import_id=import_id)

@@ -15,6 +15,8 @@ from django.db import OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.queues import ANALYSE_TASK
+from config.queues import ON_ANALYSED_TASK as ANALYSED_TASK
 from feedback.models import (
     Analysis,
     AnalysisStatus,
@@ -29,8 +31,6 @@ from nlp.selectors import themes_by_firm
 
 logger = logging.getLogger(__name__)
 
-ANALYSE_TASK = "nlp.analyse_batch"
-ANALYSED_TASK = "feedback.on_analysed"
 MAX_ERROR_CHARS = 2000
 
 

@@ -1,9 +1,6 @@
 """Settings shared by every environment. Embedded defaults need no server at all."""
 
 from datetime import timedelta
-from enum import StrEnum
-
-from kombu import Queue
 
 from config.env import BASE_DIR, VAR_DIR, env
 
@@ -27,6 +24,9 @@ INSTALLED_APPS = [
     "feedback",
     "listening",
     "nlp",
+    "listening.campaigns",
+    "listening.portal",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -116,57 +116,34 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-}
-SPECTACULAR_SETTINGS: dict[str, object] = {"TITLE": "Earshot API", "VERSION": "1.0.0"}
-
-
-class Queues(StrEnum):
-    DEFAULT = "default"
-    INGEST = "ingest"
-    NLP = "nlp"
-    EMAIL = "email"
-
-
-# Celery. The embedded default broker is kombu's filesystem transport: no server, and the web
-# process, worker and beat share it through a folder under var/.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir),
-        "data_folder_out": str(_broker_dir),
-        "control_folder": str(VAR_DIR / "broker-control"),
-        "store_processed": False,
-    }
-else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_TIMEZONE = TIME_ZONE
-# Safe because every task is idempotent: a task lost with its worker is redelivered.
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=1)
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
-CELERY_TASK_DEFAULT_QUEUE = Queues.DEFAULT.value
-CELERY_TASK_QUEUES = [Queue(q.value) for q in Queues]
-CELERY_TASK_ROUTES = {
-    "nlp.*": {"queue": Queues.NLP.value},
-    "listening.*": {"queue": Queues.INGEST.value},
-    "email.*": {"queue": Queues.EMAIL.value},
-}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# The one place periodic work is declared; django-celery-beat copies it into the database, where
-# admins can adjust it.
-CELERY_BEAT_SCHEDULE = {
-    "feedback-sweep-unanalysed": {
-        "task": "feedback.sweep_unanalysed",
-        "schedule": timedelta(minutes=5),
+    "DEFAULT_THROTTLE_RATES": {
+        "api_read": env("API_THROTTLE_READ", default="600/min"),
+        "api_write": env("API_THROTTLE_WRITE", default="120/min"),
     },
 }
+SPECTACULAR_SETTINGS: dict[str, object] = {
+    "TITLE": "Earshot API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": "Client feedback, analysis and cases. Authenticate with "
+    "`Authorization: Api-Key <key>` or a browser session.",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Cases and campaigns both have a `status`: name the two enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "feedback.models.CaseStatus",
+        "CampaignStatusEnum": "listening.campaigns.models.Campaign.Status",
+    },
+    # Swagger UI served from our static files (drf-spectacular-sidecar), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+
+# Celery: broker, routes per task and the one beat schedule.
+from config.settings.celery import *  # noqa: E402, F403
+
+CELERY_TIMEZONE = TIME_ZONE
 
 # Feedback ingestion limits.
 FEEDBACK_MAX_TEXT_CHARS = env.int("FEEDBACK_MAX_TEXT_CHARS", default=1_000_000)
@@ -192,7 +169,6 @@ LOGGING = {
 EARSHOT_BASE_URL = env("EARSHOT_BASE_URL", default="http://localhost:8000")
 
 # --- campaigns (surveys: listening.campaigns) ---
-INSTALLED_APPS += ["listening.campaigns"]
 # Invitations sent per run of email.send_due_invitations (bounded so one run stays short).
 CAMPAIGNS_SEND_BATCH_SIZE = env.int("CAMPAIGNS_SEND_BATCH_SIZE", default=200)
 # SMTP failures: attempts before an invitation is marked failed; backoff base in seconds.
@@ -203,21 +179,8 @@ CAMPAIGNS_STALE_CLAIM_MINUTES = env.int("CAMPAIGNS_STALE_CLAIM_MINUTES", default
 # Requests per client IP to the public survey pages (answer, opt-out), a django-ratelimit
 # string; empty switches it off. Counted in the default cache, like the portal's limits below.
 CAMPAIGNS_SURVEY_RATE_PER_IP = env("CAMPAIGNS_SURVEY_RATE_PER_IP", default="60/m") or None
-CELERY_BEAT_SCHEDULE["email.send_due_invitations"] = {
-    "task": "email.send_due_invitations",
-    "schedule": timedelta(minutes=1),
-}
-CELERY_BEAT_SCHEDULE["listening.review_requests_for_closed_engagements"] = {
-    "task": "listening.review_requests_for_closed_engagements",
-    "schedule": timedelta(hours=24),
-}
-CELERY_BEAT_SCHEDULE["listening.retry_deferred_invitations"] = {
-    "task": "listening.retry_deferred_invitations",
-    "schedule": timedelta(minutes=15),
-}
 
 # --- listening.portal (embeddable web forms and the client portal) ---
-INSTALLED_APPS += ["listening.portal"]
 # Rates are django-ratelimit strings ("20/m"); an empty value switches that limit off (the ingest
 # benchmark does this). They are counted in the default cache: point CACHE_URL at Redis in
 # production so every web process shares the counters. Behind a proxy, set django-ratelimit's
@@ -231,10 +194,6 @@ PORTAL_MAGIC_LINK_RATE_PER_IP = env("PORTAL_MAGIC_LINK_RATE_PER_IP", default="10
 PORTAL_MAGIC_LINK_RATE_PER_EMAIL = env("PORTAL_MAGIC_LINK_RATE_PER_EMAIL", default="5/h") or None
 PORTAL_COMMENT_RATE_PER_CONTACT = env("PORTAL_COMMENT_RATE_PER_CONTACT", default="30/h") or None
 PORTAL_SESSION_AGE = timedelta(days=env.int("PORTAL_SESSION_DAYS", default=14))
-CELERY_BEAT_SCHEDULE["portal-purge-magic-links"] = {
-    "task": "portal.purge_magic_links",
-    "schedule": timedelta(hours=6),
-}
 
 # --- Review workflow, dashboards, API, webhooks (feedback.review / .api / .dashboards) ---
 # Hours to answer a flagged case, per priority.
@@ -247,44 +206,6 @@ REVIEW_SLA_HOURS = {
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
-    "api_read": env("API_THROTTLE_READ", default="600/min"),
-    "api_write": env("API_THROTTLE_WRITE", default="120/min"),
-}
-SPECTACULAR_SETTINGS.update(
-    {
-        "DESCRIPTION": "Client feedback, analysis and cases. Authenticate with "
-        "`Authorization: Api-Key <key>` or a browser session.",
-        "SERVE_INCLUDE_SCHEMA": False,
-        "COMPONENT_SPLIT_REQUEST": True,
-        # Cases and campaigns both have a `status`: name the two enums apart.
-        "ENUM_NAME_OVERRIDES": {
-            "CaseStatusEnum": "feedback.models.CaseStatus",
-            "CampaignStatusEnum": "listening.campaigns.models.Campaign.Status",
-        },
-        # Swagger UI served from our static files (drf-spectacular-sidecar), not a CDN.
-        "SWAGGER_UI_DIST": "SIDECAR",
-        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-        "REDOC_DIST": "SIDECAR",
-    }
-)
-INSTALLED_APPS += ["drf_spectacular_sidecar"]
-CELERY_BEAT_SCHEDULE["feedback-escalate-overdue-cases"] = {
-    "task": "feedback.escalate_overdue_cases",
-    "schedule": timedelta(minutes=5),
-}
-CELERY_BEAT_SCHEDULE["feedback-retry-webhooks"] = {
-    "task": "feedback.retry_webhooks",
-    "schedule": timedelta(minutes=2),
-}
-CELERY_BEAT_SCHEDULE["feedback-weekly-digests"] = {
-    "task": "feedback.send_weekly_digests",
-    "schedule": timedelta(hours=1),  # idempotent per member and week; hourly catches up
-}
-CELERY_BEAT_SCHEDULE["feedback-refresh-rollups"] = {
-    "task": "feedback.refresh_rollups",
-    "schedule": timedelta(minutes=10),
-}
 
 # --- listening: email, review sites, CSV import (listening/) ---
 # Fernet keys for channel credentials at rest (first encrypts, all decrypt). Empty = derived from
@@ -307,10 +228,6 @@ ANYMAIL = {
     "AMAZON_SES_AUTO_CONFIRM_SNS_SUBSCRIPTIONS": env.bool(
         "AMAZON_SES_AUTO_CONFIRM_SNS_SUBSCRIPTIONS", default=False
     ),
-}
-CELERY_BEAT_SCHEDULE["listening-poll-due-sources"] = {
-    "task": "listening.poll_due_sources",
-    "schedule": timedelta(minutes=1),
 }
 
 # --- nlp: engine options (nlp/) ---

@@ -3,15 +3,15 @@
 Every action is audited through feedback.services.audit_record and appended to the case's
 timeline. Side effects that leave the database (email, webhooks) are queued on commit."""
 
-import logging
 from datetime import datetime, timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.queues import NOTIFY_CASE_OPENED_TASK, SEND_CASE_REPLY_TASK
+from feedback.enqueue import task_send_on_commit
 from feedback.models import (
     Case,
     CaseEvent,
@@ -26,23 +26,7 @@ from feedback.review.rules import priority_highest, rule_defaults_ensure, rules_
 from feedback.review.selectors import case_can_act
 from feedback.services import audit_record
 
-logger = logging.getLogger(__name__)
-
-NOTIFY_TASK = "feedback.notify_case_opened"
-REPLY_TASK = "feedback.send_case_reply"
 MAX_BODY = 20_000
-
-
-def task_send_on_commit(name: str, args: list) -> None:
-    """Publish a task once the transaction commits; a broker outage is logged, not raised."""
-
-    def send() -> None:
-        try:
-            current_app.send_task(name, args=args)
-        except Exception:  # noqa: BLE001 - any broker failure; periodic sweeps catch up
-            logger.warning("could not enqueue %s%s", name, args)
-
-    transaction.on_commit(send)
 
 
 def sla_due_at(*, priority: str, start: datetime) -> datetime:
@@ -92,7 +76,7 @@ def case_open_for_feedback(*, feedback_id: int) -> Case | None:
                 obj=case,
                 data={"rules": [m.rule for m in matches], "owner": owner.pk if owner else None},
             )
-            task_send_on_commit(NOTIFY_TASK, [case.pk])
+            task_send_on_commit(NOTIFY_CASE_OPENED_TASK, [case.pk])
     except IntegrityError:
         return Case.objects.get(feedback_id=feedback.pk)
     return case
@@ -181,7 +165,7 @@ def case_reply(*, case: Case, member: Member, body: str) -> CaseEvent:
         case.acknowledged_at = timezone.now()
         case.save(update_fields=["status", "acknowledged_at"])
     event = _event(case, member, CaseEventKind.REPLY, body, to=to)
-    task_send_on_commit(REPLY_TASK, [event.pk])
+    task_send_on_commit(SEND_CASE_REPLY_TASK, [event.pk])
     return event
 
 

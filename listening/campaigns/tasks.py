@@ -1,6 +1,6 @@
 """Thin Celery tasks: stable names, JSON-only arguments, idempotent (a missing row is a no-op).
 
-Routes (config/settings/base.py): "email.*" -> email queue, "listening.*" -> ingest queue.
+Routes: config/queues.py (sending invitations on the email queue, planning on ingest).
 """
 
 from datetime import timedelta
@@ -10,6 +10,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from config.queues import (
+    CAMPAIGN_LAUNCH_TASK,
+    RETRY_DEFERRED_INVITATIONS_TASK,
+    REVIEW_REQUESTS_TASK,
+    SEND_DUE_INVITATIONS_TASK,
+)
 from listening.campaigns.models import Campaign
 from listening.campaigns.services import launch, sending
 
@@ -17,7 +23,7 @@ REVIEW_LOOKBACK = timedelta(days=7)
 RETRY_BATCH = 500
 
 
-@shared_task(name="email.send_due_invitations")
+@shared_task(name=SEND_DUE_INVITATIONS_TASK)
 def send_due_invitations(batch_size: int | None = None) -> dict:
     """Send one bounded batch of due invitations and reminders. If the batch was full, queue
     the next one, so a large wave drains without one long task."""
@@ -34,7 +40,7 @@ def send_due_invitations(batch_size: int | None = None) -> dict:
     }
 
 
-@shared_task(name="listening.campaign_launch")
+@shared_task(name=CAMPAIGN_LAUNCH_TASK)
 def campaign_launch(campaign_id: int, occasion: str = "") -> dict:
     """Launch a wave (run by the campaign's django-celery-beat schedule). No-op for a missing
     or inactive campaign; idempotent per occasion (default: today's date in the firm's zone)."""
@@ -45,7 +51,7 @@ def campaign_launch(campaign_id: int, occasion: str = "") -> dict:
     return {"invited": report.invited, "already": report.already, "skipped": report.skipped}
 
 
-@shared_task(name="listening.review_requests_for_closed_engagements")
+@shared_task(name=REVIEW_REQUESTS_TASK)
 def review_requests_for_closed_engagements() -> dict:
     """Daily: review requests for engagements closed in the last week (idempotent overlap)."""
     since = timezone.now().date() - REVIEW_LOOKBACK
@@ -53,7 +59,7 @@ def review_requests_for_closed_engagements() -> dict:
     return {"invited": report.invited, "already": report.already, "skipped": report.skipped}
 
 
-@shared_task(name="listening.retry_deferred_invitations")
+@shared_task(name=RETRY_DEFERRED_INVITATIONS_TASK)
 def retry_deferred_invitations(batch_size: int = RETRY_BATCH) -> dict:
     """Ask again, under governance, for the NPS invitations a quiet period deferred once it has
     ended. Idempotent (each skip is claimed); queues the next batch if this one was full."""

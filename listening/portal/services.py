@@ -1,19 +1,18 @@
 """Writes for the web form and the portal. Feedback enters only through `feedback_ingest`."""
 
-import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from config.queues import SEND_MAGIC_LINK_TASK
+from feedback.enqueue import task_send_on_commit
 from feedback.models import Channel, Contact, Engagement, Firm, Source, Touchpoint
 from feedback.services import IngestResult, audit_record, feedback_ingest
 from listening.portal.models import MagicLink
@@ -21,9 +20,6 @@ from listening.portal.tokens import MagicLinkInvalid, magic_token_make, magic_to
 
 __all__ = ["MagicLinkInvalid"]
 
-logger = logging.getLogger(__name__)
-
-SEND_MAGIC_LINK_TASK = "email.portal_send_magic_link"
 PORTAL_SOURCE_NAME = "Client portal"
 
 
@@ -160,14 +156,8 @@ def magic_link_request(*, firm: Firm, email: str) -> None:
     if contact is None:
         return
     link = MagicLink.objects.create(firm=firm, contact=contact, email=contact.email.lower())
-    transaction.on_commit(lambda: _magic_link_enqueue(link.pk))
-
-
-def _magic_link_enqueue(magic_link_id: int) -> None:
-    try:
-        current_app.send_task(SEND_MAGIC_LINK_TASK, args=[magic_link_id])
-    except Exception:  # noqa: BLE001 - broker down: the contact simply asks again
-        logger.warning("could not enqueue magic link %s", magic_link_id)
+    # A broker outage is only logged: the contact simply asks again.
+    task_send_on_commit(SEND_MAGIC_LINK_TASK, [link.pk])
 
 
 def magic_link_url(*, link: MagicLink) -> str:

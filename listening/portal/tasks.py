@@ -5,11 +5,12 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import OperationalError
 
+from config.queues import PURGE_MAGIC_LINKS_TASK, SEND_MAGIC_LINK_TASK
 from listening.portal.services import magic_link_purge, magic_link_send
 
 
 @shared_task(
-    name="email.portal_send_magic_link",
+    name=SEND_MAGIC_LINK_TASK,
     autoretry_for=(SMTPException, ConnectionError, TimeoutError, OperationalError),
     retry_backoff=True,
     retry_backoff_max=120,
@@ -21,7 +22,7 @@ def portal_send_magic_link(magic_link_id: int) -> bool:
     return magic_link_send(magic_link_id=magic_link_id)
 
 
-@shared_task(name="portal.purge_magic_links")
+@shared_task(name=PURGE_MAGIC_LINKS_TASK)
 def portal_purge_magic_links() -> int:
     """Periodic: delete week-old links (long expired). Idempotent."""
     return magic_link_purge()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from config.queues import CAMPAIGN_LAUNCH_TASK
 from feedback.models import Contact, Engagement, Touchpoint
 from listening.campaigns import governance, selectors
 from listening.campaigns.models import Campaign, SkippedInvitation, SurveyKind
@@ -18,8 +19,6 @@ from listening.campaigns.services.invitations import (
     invitation_schedule,
     skip_retry,
 )
-
-LAUNCH_TASK = "listening.campaign_launch"
 
 
 @dataclass
@@ -171,7 +170,7 @@ def campaign_schedule_set(
     task, _ = PeriodicTask.objects.update_or_create(
         name=f"campaign-{campaign.pk}",
         defaults={
-            "task": LAUNCH_TASK,
+            "task": CAMPAIGN_LAUNCH_TASK,
             "crontab": crontab,
             "interval": None,
             "args": json.dumps([campaign.pk]),
