@@ -173,7 +173,7 @@ class TagCorrectionAdmin(FirmScopedAdmin):
 
 @admin.register(models.ApiKey)
 class ApiKeyAdmin(FirmScopedAdmin):
-    """Keys are created with feedback.api.keys.api_key_create (the secret is shown once);
+    """Keys are created with feedback.api_keys.api_key_create (the secret is shown once);
     the admin lists and revokes them."""
 
     list_display = ["name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]

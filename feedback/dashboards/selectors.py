@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from feedback.dashboards.rollups import charts_from_rollups
 from feedback.models import (
     Case,
     CaseStatus,
@@ -241,8 +242,6 @@ def charts_for(f: Filters) -> dict[str, list[dict]]:
     """Every overview chart. The firm-wide view reads the daily rollups; any narrowing (a client,
     touchpoint, channel, or an account manager's own clients) reads the base tables."""
     if not _narrowed(f):
-        from feedback.dashboards.rollups import charts_from_rollups
-
         return charts_from_rollups(firm_id=f.firm_id, start=f.start, end=f.end)
     return {
         "sentiment": sentiment_over_time(f),

@@ -1,8 +1,9 @@
-"""Domain events published as webhooks (feedback.created, feedback.analysed)."""
+"""Domain events published as webhooks (feedback.created, feedback.analysed) and the payloads
+of feedback and cases they carry."""
 
 from django.db import transaction
 
-from feedback.models import Feedback, WebhookEndpoint
+from feedback.models import Case, Feedback, WebhookEndpoint
 from feedback.webhooks import webhook_event_emit
 
 
@@ -21,6 +22,20 @@ def feedback_payload(feedback: Feedback) -> dict:
         "received_at": feedback.received_at.isoformat(),
         "sentiment": feedback.sentiment,
         "sentiment_value": feedback.sentiment_value,
+    }
+
+
+def case_payload(case: Case) -> dict:
+    return {
+        "id": case.pk,
+        "feedback_id": case.feedback_id,
+        "client_id": case.client_id,
+        "owner_id": case.owner_id,
+        "status": case.status,
+        "priority": case.priority,
+        "outcome": case.outcome,
+        "due_at": case.due_at.isoformat(),
+        "reasons": case.reasons,
     }
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import Case, CaseEvent, Member, Role
+from feedback.review.events import case_payload
 from feedback.webhooks import webhook_event_emit
 
 logger = logging.getLogger(__name__)
@@ -33,8 +34,6 @@ def case_opened_notify(*, case_id: int) -> bool:
     ):
         return False
     case = Case.objects.select_related("firm", "feedback", "client", "owner__user").get(pk=case_id)
-    from feedback.review.services import case_payload  # noqa: PLC0415 - import cycle
-
     summary = f"[{case.get_priority_display()}] {case.client or 'Unknown client'}: " + "; ".join(
         r.get("detail", "") for r in case.reasons
     )

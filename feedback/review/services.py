@@ -22,9 +22,12 @@ from feedback.models import (
     Member,
     Role,
 )
+from feedback.review.events import case_payload
+from feedback.review.notify import escalation_notify
 from feedback.review.rules import priority_highest, rule_defaults_ensure, rules_evaluate
 from feedback.review.selectors import case_can_act
 from feedback.services import audit_record
+from feedback.webhooks import webhook_event_emit
 
 MAX_BODY = 20_000
 
@@ -183,8 +186,6 @@ def case_resolve(*, case: Case, member: Member, outcome: str, note: str = "") ->
     case.resolved_at = timezone.now()
     case.save(update_fields=["status", "outcome", "resolved_at"])
     _event(case, member, CaseEventKind.RESOLVED, (note or "").strip()[:MAX_BODY], outcome=outcome)
-    from feedback.webhooks import webhook_event_emit  # noqa: PLC0415 - avoids an import cycle
-
     webhook_event_emit(
         firm=case.firm,
         event="case.resolved",
@@ -194,27 +195,11 @@ def case_resolve(*, case: Case, member: Member, outcome: str, note: str = "") ->
     return case
 
 
-def case_payload(case: Case) -> dict:
-    return {
-        "id": case.pk,
-        "feedback_id": case.feedback_id,
-        "client_id": case.client_id,
-        "owner_id": case.owner_id,
-        "status": case.status,
-        "priority": case.priority,
-        "outcome": case.outcome,
-        "due_at": case.due_at.isoformat(),
-        "reasons": case.reasons,
-    }
-
-
 def cases_escalate_overdue(*, now: datetime | None = None) -> int:
     """Escalate open cases past due to the firm's admins, once per case.
 
     Each case is claimed with a guarded UPDATE (escalated_at IS NULL), so concurrent or repeated
     runs never escalate twice. Returns how many cases were escalated."""
-    from feedback.review.notify import escalation_notify  # noqa: PLC0415
-
     now = now or timezone.now()
     due = (
         Case.objects.filter(due_at__lt=now, escalated_at__isnull=True)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from feedback.review import keys_views, views
+from feedback import keys_views
+from feedback.review import views
 
 app_name = "review"
 

@@ -7,7 +7,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.api.keys import api_key_create
+from feedback.api_keys import api_key_create
 from feedback.models import Analysis, Case, Contact, EmotionTag, Feedback, Sentiment, ThemeMention
 from feedback.tasks import on_analysed
 from listening.campaigns.models import Campaign, SurveyKind

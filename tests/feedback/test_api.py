@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from feedback.api.keys import api_key_create, api_key_revoke
+from feedback.api_keys import api_key_create, api_key_revoke
 from feedback.models import ApiKey, Feedback
 from feedback.tasks import on_analysed
 from tests.factories import ClientFactory, FeedbackFactory, SourceFactory

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from feedback.api.keys import api_key_create
+from feedback.api_keys import api_key_create
 from feedback.tasks import on_analysed
 from listening.campaigns.models import Campaign, SurveyKind
 from tests.factories import ContactFactory, FeedbackFactory

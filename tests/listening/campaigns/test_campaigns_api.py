@@ -7,7 +7,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.api.keys import api_key_create
+from feedback.api_keys import api_key_create
 from listening.campaigns.models import Campaign, Invitation, SurveyKind
 from listening.campaigns.services.launch import campaign_launch
 from listening.campaigns.services.responses import response_submit

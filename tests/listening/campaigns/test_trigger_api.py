@@ -4,7 +4,7 @@ its first address still answering."""
 import pytest
 from django.urls import reverse
 
-from feedback.api.keys import api_key_create
+from feedback.api_keys import api_key_create
 from listening.campaigns.models import Invitation
 from tests.factories import ContactFactory
 

@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from feedback.access import MemberRequest, member_required
-from feedback.api.keys import api_key_create, api_key_revoke
-from feedback.models import ApiKey, Role
+from feedback.api_keys import api_key_create, api_key_get, api_key_list, api_key_revoke
+from feedback.models import Role
 
 
 def _admin_only(request: MemberRequest) -> HttpResponse | None:
@@ -32,7 +32,7 @@ def api_keys(request: MemberRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             error = "; ".join(" ".join(v) for v in exc.message_dict.values())
-    keys = ApiKey.objects.filter(firm_id=request.member.firm_id).order_by("-created_at")
+    keys = api_key_list(firm_id=request.member.firm_id)
     return render(
         request,
         "feedback/review/api_keys.html",
@@ -46,7 +46,7 @@ def api_keys(request: MemberRequest) -> HttpResponse:
 def api_key_revoke_view(request: MemberRequest, pk: int) -> HttpResponse:
     if denied := _admin_only(request):
         return denied
-    key = ApiKey.objects.filter(firm_id=request.member.firm_id, pk=pk).first()
+    key = api_key_get(firm_id=request.member.firm_id, pk=pk)
     if key is None:
         raise Http404("No such key.")
     api_key_revoke(key=key, member=request.member)
