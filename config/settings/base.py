@@ -116,6 +116,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "feedback.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "api_read": env("API_THROTTLE_READ", default="600/min"),
         "api_write": env("API_THROTTLE_WRITE", default="120/min"),

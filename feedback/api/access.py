@@ -23,6 +23,16 @@ class Viewer:
 
 
 def viewer_of(request: Request) -> Viewer:
+    """Who is calling, worked out once per request (permissions and the view share it)."""
+    cached = getattr(request, "_earshot_viewer", None)
+    if cached is not None:
+        return cached
+    viewer = _viewer(request)
+    request._earshot_viewer = viewer  # type: ignore[attr-defined]
+    return viewer
+
+
+def _viewer(request: Request) -> Viewer:
     user = request.user
     if isinstance(user, ApiKeyUser):
         key: ApiKey = user.key

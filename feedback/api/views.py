@@ -2,19 +2,18 @@
 
 from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Model, Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
+from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from feedback.api import serializers as s
-from feedback.api.access import AUTHENTICATION, IsFirmMemberOrKey, viewer_of
+from feedback.api.access import AUTHENTICATION, IsFirmMemberOrKey, Viewer, viewer_of
+from feedback.api.errors import validation_detail
 from feedback.api.filters import CaseFilter, FeedbackFilter
 from feedback.api.throttles import ReadThrottle, WriteThrottle
 from feedback.models import (
@@ -24,13 +23,12 @@ from feedback.models import (
     Feedback,
     Member,
     Source,
-    ThemeMention,
     Touchpoint,
 )
 from feedback.review import services as review
 from feedback.review.events import feedback_created_emit
-from feedback.review.selectors import case_events, case_get, case_list
-from feedback.selectors import feedback_list
+from feedback.review.selectors import case_events, case_get, case_list, member_get
+from feedback.selectors import feedback_with_analysis_list
 from feedback.services import feedback_ingest
 
 M = TypeVar("M", bound=Model)
@@ -47,14 +45,7 @@ class BaseApi(APIView):
 
 def _feedback_queryset(request: Request) -> QuerySet[Feedback]:
     viewer = viewer_of(request)
-    if viewer.member is not None:
-        qs = feedback_list(member=viewer.member)
-    else:
-        qs = Feedback.objects.filter(firm_id=viewer.firm_id).select_related("client")
-    return qs.prefetch_related(
-        "emotion_tags",
-        Prefetch("themes", queryset=ThemeMention.objects.select_related("brand_promise")),
-    ).order_by("-received_at", "-pk")
+    return feedback_with_analysis_list(firm_id=viewer.firm_id, member=viewer.member)
 
 
 class FeedbackListApi(BaseApi, generics.ListAPIView):
@@ -96,23 +87,20 @@ def _ingest_one(request: Request, data: dict) -> dict:
     source = _firm_object(Source, firm_id, data["source"], "source")
     if source is None:
         raise exceptions.ValidationError({"source": "This field is required."})
-    try:
-        result = feedback_ingest(
-            source=source,
-            text=data["text"],
-            external_id=data.get("external_id") or None,
-            received_at=data.get("received_at"),
-            sender=data.get("sender", ""),
-            subject=data.get("subject", ""),
-            client=_firm_object(Client, firm_id, data.get("client"), "client"),
-            contact=_firm_object(Contact, firm_id, data.get("contact"), "contact"),
-            touchpoint=_firm_object(Touchpoint, firm_id, data.get("touchpoint"), "touchpoint"),
-            rating=data.get("rating"),
-            rating_scale=data.get("rating_scale"),
-            language=data.get("language", ""),
-        )
-    except DjangoValidationError as exc:
-        raise exceptions.ValidationError(exc.message_dict) from exc
+    result = feedback_ingest(
+        source=source,
+        text=data["text"],
+        external_id=data.get("external_id") or None,
+        received_at=data.get("received_at"),
+        sender=data.get("sender", ""),
+        subject=data.get("subject", ""),
+        client=_firm_object(Client, firm_id, data.get("client"), "client"),
+        contact=_firm_object(Contact, firm_id, data.get("contact"), "contact"),
+        touchpoint=_firm_object(Touchpoint, firm_id, data.get("touchpoint"), "touchpoint"),
+        rating=data.get("rating"),
+        rating_scale=data.get("rating_scale"),
+        language=data.get("language", ""),
+    )
     if result.created:
         feedback_created_emit(feedback=result.feedback)
     return {"id": result.feedback.pk, "created": result.created}
@@ -132,6 +120,9 @@ class FeedbackBulkIngestApi(BaseApi):
                     results.append(_ingest_one(request, item))
                 except exceptions.ValidationError as exc:
                     raise exceptions.ValidationError({"items": {index: exc.detail}}) from exc
+                except DjangoValidationError as exc:
+                    detail = validation_detail(exc)
+                    raise exceptions.ValidationError({"items": {index: detail}}) from exc
         return Response({"results": results})
 
 
@@ -160,51 +151,88 @@ class CaseListApi(BaseApi, generics.ListAPIView):
 class CaseDetailApi(BaseApi):
     @extend_schema(responses={200: s.CaseOutSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        viewer = viewer_of(request)
-        try:
-            case = case_get(firm_id=viewer.firm_id, member=viewer.member, pk=pk)
-        except Case.DoesNotExist as exc:
-            raise exceptions.NotFound() from exc
+        case = _case_or_404(viewer_of(request), pk)
         data = s.CaseOutSerializer(case).data
         data["events"] = s.CaseEventOutSerializer(case_events(case=case), many=True).data
         return Response(data)
 
 
-class CaseActionApi(BaseApi):
-    """Act on a case: acknowledge, reassign, note, reply or resolve."""
+def _case_or_404(viewer: Viewer, pk: int) -> Case:
+    try:
+        return case_get(firm_id=viewer.firm_id, member=viewer.member, pk=pk)
+    except Case.DoesNotExist as exc:
+        raise exceptions.NotFound() from exc
 
-    @extend_schema(request=s.CaseActionInSerializer, responses={200: s.CaseOutSerializer})
+
+class _CaseActionApi(BaseApi):
+    """One action on a case: the case must be visible to the caller, who must act as a member
+    (an API key acts as the member who created it). Services raise Django's errors; the API's
+    exception handler turns them into 400/403. Answers the case as it is afterwards."""
+
+    InputSerializer: type[serializers.Serializer] = s.CaseActionInSerializer
+
+    def act(self, *, case: Case, actor: Member, viewer: Viewer, data: dict) -> None:
+        raise NotImplementedError
+
     def post(self, request: Request, pk: int) -> Response:
         viewer = viewer_of(request)
-        try:
-            case = case_get(firm_id=viewer.firm_id, member=viewer.member, pk=pk)
-        except Case.DoesNotExist as exc:
-            raise exceptions.NotFound() from exc
-        data = s.CaseActionInSerializer(data=request.data)
+        case = _case_or_404(viewer, pk)
+        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if viewer.actor is None:
             raise exceptions.PermissionDenied("This API key has no member to act as.")
-        action, v = data.validated_data["action"], data.validated_data
-        try:
-            if action == "acknowledge":
-                review.case_acknowledge(case=case, member=viewer.actor)
-            elif action == "note":
-                review.case_note(case=case, member=viewer.actor, body=v.get("body", ""))
-            elif action == "reply":
-                review.case_reply(case=case, member=viewer.actor, body=v.get("body", ""))
-            elif action == "resolve":
-                review.case_resolve(
-                    case=case,
-                    member=viewer.actor,
-                    outcome=v.get("outcome", ""),
-                    note=v.get("body", ""),
-                )
-            else:
-                owner = get_object_or_404(Member, firm_id=viewer.firm_id, pk=v.get("owner") or 0)
-                review.case_reassign(case=case, member=viewer.actor, owner=owner)
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict) from exc
-        case = case_get(firm_id=viewer.firm_id, member=viewer.member, pk=pk)
-        return Response(s.CaseOutSerializer(case).data)
+        self.act(case=case, actor=viewer.actor, viewer=viewer, data=data.validated_data)
+        return Response(s.CaseOutSerializer(_case_or_404(viewer, pk)).data)
+
+
+class CaseAcknowledgeApi(_CaseActionApi):
+    def act(self, *, case: Case, actor: Member, viewer: Viewer, data: dict) -> None:
+        review.case_acknowledge(case=case, member=actor)
+
+
+class CaseNoteApi(_CaseActionApi):
+    def act(self, *, case: Case, actor: Member, viewer: Viewer, data: dict) -> None:
+        review.case_note(case=case, member=actor, body=data.get("body", ""))
+
+
+class CaseReplyApi(_CaseActionApi):
+    def act(self, *, case: Case, actor: Member, viewer: Viewer, data: dict) -> None:
+        review.case_reply(case=case, member=actor, body=data.get("body", ""))
+
+
+class CaseResolveApi(_CaseActionApi):
+    def act(self, *, case: Case, actor: Member, viewer: Viewer, data: dict) -> None:
+        review.case_resolve(
+            case=case, member=actor, outcome=data.get("outcome", ""), note=data.get("body", "")
+        )
+
+
+class CaseReassignApi(_CaseActionApi):
+    def act(self, *, case: Case, actor: Member, viewer: Viewer, data: dict) -> None:
+        owner = member_get(firm_id=viewer.firm_id, pk=data.get("owner") or 0)
+        if owner is None:
+            raise exceptions.NotFound()
+        review.case_reassign(case=case, member=actor, owner=owner)
+
+
+CASE_ACTION_APIS: dict[str, type[_CaseActionApi]] = {
+    "acknowledge": CaseAcknowledgeApi,
+    "reassign": CaseReassignApi,
+    "note": CaseNoteApi,
+    "reply": CaseReplyApi,
+    "resolve": CaseResolveApi,
+}
+
+
+class CaseActionApi(BaseApi):
+    """Act on a case: acknowledge, reassign, note, reply or resolve. The one address
+    (/cases/<pk>/actions/) hands the request to the view of the chosen `action`."""
+
+    @extend_schema(request=s.CaseActionInSerializer, responses={200: s.CaseOutSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        choose = getattr(request.data, "get", None)
+        action = choose("action") if choose else None
+        # An unknown action reaches the base view, whose serializer refuses it (400).
+        view = CASE_ACTION_APIS.get(action if isinstance(action, str) else "", _CaseActionApi)()
+        view.request, view.args, view.kwargs = request, (), {"pk": pk}
+        return view.post(request, pk)

@@ -68,6 +68,11 @@ def case_events(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("created_at", "pk")
 
 
+def member_get(*, firm_id: int, pk: int) -> Member | None:
+    """A member of the firm; another firm's member is None, like a missing one."""
+    return Member.objects.filter(firm_id=firm_id, pk=pk).first()
+
+
 def member_assignable_list(*, firm_id: int) -> QuerySet[Member]:
     return (
         Member.objects.filter(firm_id=firm_id, role__in=[Role.ACCOUNT_MANAGER, Role.ADMIN])

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, permissions, serializers, status
 from rest_framework.request import Request
@@ -20,8 +19,13 @@ from feedback.api.fields import SaneDateTimeField
 from feedback.api.metrics import SummaryOutSerializer
 from feedback.api.views import BaseApi
 from feedback.models import Contact, Engagement, Touchpoint
-from listening.campaigns.models import Campaign, Invitation, SurveyKind
-from listening.campaigns.selectors import response_rate_summary
+from listening.campaigns.models import Campaign, SurveyKind
+from listening.campaigns.selectors import (
+    campaign_get,
+    campaign_invitation_counts,
+    campaign_list,
+    response_rate_summary,
+)
 from listening.campaigns.services.launch import survey_trigger
 
 # The score each kind of campaign asks for, summarised over its own answers.
@@ -107,26 +111,12 @@ class CampaignTriggerOutSerializer(serializers.Serializer):
     detail = serializers.CharField(allow_blank=True)
 
 
-def _campaigns(request: Request) -> QuerySet[Campaign]:
-    return Campaign.objects.filter(firm_id=viewer_of(request).firm_id)
-
-
 def _campaign_or_404(request: Request, pk: int) -> Campaign:
     """Another firm's campaign is not found, like a missing one."""
-    campaign = _campaigns(request).select_related("firm").filter(pk=pk).first()
-    if campaign is None:
-        raise exceptions.NotFound()
-    return campaign
-
-
-def _invitation_counts(campaign: Campaign) -> dict[str, int]:
-    """One aggregate over the campaign's invitations, plus the count of its skips."""
-    by_status = {value: Count("pk", filter=Q(status=value)) for value in Invitation.Status.values}
-    counts = Invitation.objects.filter(campaign=campaign).aggregate(
-        total=Count("pk"), responded=Count("pk", filter=Q(responded_at__isnull=False)), **by_status
-    )
-    counts["skipped"] = campaign.skips.count()
-    return counts
+    try:
+        return campaign_get(firm_id=viewer_of(request).firm_id, pk=pk)
+    except Campaign.DoesNotExist as exc:
+        raise exceptions.NotFound() from exc
 
 
 class CampaignListApi(BaseApi, generics.ListAPIView):
@@ -139,7 +129,7 @@ class CampaignListApi(BaseApi, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Campaign]:
         if getattr(self, "swagger_fake_view", False):
             return Campaign.objects.none()
-        return _campaigns(self.request).order_by("name", "pk")
+        return campaign_list(firm_id=viewer_of(self.request).firm_id)
 
 
 class CampaignDetailApi(BaseApi):
@@ -155,7 +145,9 @@ class CampaignDetailApi(BaseApi):
         rate = response_rate_summary(firm=firm, campaign_id=campaign_id)
         score = KIND_SUMMARY[campaign.kind](firm=firm, campaign_id=campaign_id)
         data = CampaignOutSerializer(campaign).data
-        data["invitations"] = InvitationCountsOutSerializer(_invitation_counts(campaign)).data
+        data["invitations"] = InvitationCountsOutSerializer(
+            campaign_invitation_counts(campaign=campaign)
+        ).data
         data["response_rate"] = SummaryOutSerializer(rate).data
         data["metric"] = SummaryOutSerializer(score).data
         return Response(data)
@@ -185,17 +177,12 @@ class CampaignTriggerApi(BaseApi):
             managed = related["contact"].client.account_managers.filter(pk=member.pk)
             if not managed.exists():
                 raise exceptions.ValidationError({"contact": "Not a contact of your clients."})
-        try:
-            result = survey_trigger(
-                campaign=campaign,
-                event=values["event"],
-                scheduled_for=values.get("send_at"),
-                **related,
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(
-                getattr(exc, "message_dict", {"detail": exc.messages})
-            ) from exc
+        result = survey_trigger(
+            campaign=campaign,
+            event=values["event"],
+            scheduled_for=values.get("send_at"),
+            **related,
+        )
         body = {
             "invitation": result.invitation.pk if result.invitation else None,
             "created": result.created,

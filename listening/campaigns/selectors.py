@@ -27,9 +27,23 @@ def review_recipients(*, client: Client) -> QuerySet[Contact]:
     return Contact.objects.filter(client=client).order_by("pk")
 
 
-def campaign_get(*, firm: Firm, pk: int) -> Campaign:
+def campaign_list(*, firm_id: int) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(firm_id=firm_id).order_by("name", "pk")
+
+
+def campaign_get(*, firm_id: int, pk: int) -> Campaign:
     """Raises Campaign.DoesNotExist for another firm's campaign, as for a missing one."""
-    return Campaign.objects.select_related("firm").get(firm=firm, pk=pk)
+    return Campaign.objects.select_related("firm").get(firm_id=firm_id, pk=pk)
+
+
+def campaign_invitation_counts(*, campaign: Campaign) -> dict[str, int]:
+    """One aggregate over the campaign's invitations by status, plus the count of its skips."""
+    by_status = {value: Count("pk", filter=Q(status=value)) for value in Invitation.Status.values}
+    counts = Invitation.objects.filter(campaign=campaign).aggregate(
+        total=Count("pk"), responded=Count("pk", filter=Q(responded_at__isnull=False)), **by_status
+    )
+    counts["skipped"] = campaign.skips.count()
+    return counts
 
 
 def skip_list(*, firm: Firm, client: Client | None = None) -> QuerySet[SkippedInvitation]:

@@ -162,7 +162,7 @@ def _member_firm(request: HttpRequest):
 def review_audit_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The exportable audit of a campaign: who was asked, when, and who answered."""
     try:
-        campaign = selectors.campaign_get(firm=_member_firm(request), pk=pk)
+        campaign = selectors.campaign_get(firm_id=_member_firm(request).pk, pk=pk)
     except Campaign.DoesNotExist as exc:
         raise Http404 from exc
     response = HttpResponse(
