@@ -1,10 +1,26 @@
 """Reads for the review workflow, always scoped to a firm and, for account managers, to the
 cases they own or whose client they manage. `member=None` means a firm-wide API key."""
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from feedback.models import Case, CaseEvent, CaseStatus, Client, Member, Role
+from feedback.models import (
+    Analysis,
+    BrandPromise,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Client,
+    EmotionTag,
+    Firm,
+    Member,
+    Role,
+    Rule,
+    ThemeMention,
+)
+from feedback.review.rules import DEFAULT_RULES, analysis_current, evidence_texts
 
 QUEUE_VIEWS = ("mine", "team", "overdue", "all")
 
@@ -88,3 +104,57 @@ def case_replies_for_contact(*, contact_id: int) -> QuerySet[CaseEvent]:
         .select_related("case__feedback")
         .order_by("created_at")
     )
+
+
+def rule_list(*, firm: Firm) -> list[Rule]:
+    """The firm's rules by kind, with the defaults it has not saved yet shown unsaved: reading
+    the rules page writes nothing (`rule_defaults_ensure` saves them on the first edit or
+    evaluation)."""
+    existing = {r.kind: r for r in Rule.objects.filter(firm=firm)}
+    for kind, (enabled, priority, threshold, labels) in DEFAULT_RULES.items():
+        existing.setdefault(
+            kind,
+            Rule(
+                firm=firm,
+                kind=kind,
+                enabled=enabled,
+                priority=priority,
+                threshold=threshold,
+                labels=labels,
+            ),
+        )
+    return sorted(existing.values(), key=lambda r: r.kind)
+
+
+@dataclass(frozen=True)
+class CaseReading:
+    """What a case page shows of its feedback's current analysis."""
+
+    analysis: Analysis | None
+    themes: list[ThemeMention]
+    emotions: list[EmotionTag]
+    # evidence sentence -> the theme and rule names it supports
+    evidence: dict[str, list[str]]
+
+
+def case_reading_get(*, case: Case) -> CaseReading:
+    analysis = analysis_current(feedback=case.feedback)
+    themes: list[ThemeMention] = []
+    emotions: list[EmotionTag] = []
+    if analysis is not None:
+        themes = list(
+            ThemeMention.objects.filter(analysis=analysis).select_related("brand_promise")
+        )
+        emotions = list(EmotionTag.objects.filter(analysis=analysis).order_by("-score"))
+    evidence: dict[str, list[str]] = {}
+    for mention in themes:
+        for sentence in evidence_texts(mention.evidence):
+            evidence.setdefault(sentence, []).append(mention.brand_promise.name)
+    for reason in case.reasons:
+        for sentence in reason.get("evidence", []):
+            evidence.setdefault(sentence, []).append(reason.get("rule", ""))
+    return CaseReading(analysis=analysis, themes=themes, emotions=emotions, evidence=evidence)
+
+
+def brand_promise_active_list(*, firm_id: int) -> QuerySet[BrandPromise]:
+    return BrandPromise.objects.filter(firm_id=firm_id, active=True)

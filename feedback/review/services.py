@@ -3,6 +3,7 @@
 Every action is audited through feedback.services.audit_record and appended to the case's
 timeline. Side effects that leave the database (email, webhooks) are queued on commit."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,8 +21,12 @@ from feedback.models import (
     CaseStatus,
     Feedback,
     Member,
+    Priority,
     Role,
+    Rule,
+    TagCorrection,
 )
+from feedback.review.corrections import tag_correct
 from feedback.review.events import case_payload
 from feedback.review.notify import escalation_notify
 from feedback.review.rules import priority_highest, rule_defaults_ensure, rules_evaluate
@@ -217,3 +222,65 @@ def cases_escalate_overdue(*, now: datetime | None = None) -> int:
         escalation_notify(case=case)
         escalated += 1
     return escalated
+
+
+@transaction.atomic
+def case_tag_correct(
+    *, case: Case, member: Member, kind: str, key: str, value: str
+) -> TagCorrection:
+    """Correct a tag of the case's feedback; only someone who may act on the case may."""
+    if not case_can_act(member=member, case=case):
+        raise PermissionDenied
+    return tag_correct(feedback=case.feedback, member=member, kind=kind, key=key, value=value)
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    """One rule as submitted: raw strings, validated by `rules_update`. A blank threshold is
+    none; `priority` or `labels` None keeps the rule's own."""
+
+    enabled: bool
+    threshold: str
+    priority: str | None = None
+    labels: str | None = None
+
+
+@transaction.atomic
+def rules_update(*, member: Member, changes: dict[str, RuleChange]) -> list[Rule]:
+    """Apply an admin's edit of the firm's rules, keyed by rule kind, all or nothing; each
+    saved rule is audited. Raises PermissionDenied for non-admins and ValidationError (one
+    message per bad rule) when any value is invalid, saving nothing."""
+    if member.role != Role.ADMIN:
+        raise PermissionDenied("Only admins can edit rules.")
+    firm_rules = rule_defaults_ensure(firm=member.firm)
+    errors: list[str] = []
+    for rule in firm_rules:
+        change = changes.get(rule.kind)
+        if change is None:
+            continue
+        rule.enabled = change.enabled
+        priority = rule.priority if change.priority is None else change.priority
+        if priority not in Priority.values:
+            errors.append(f"{rule}: unknown priority.")
+            continue
+        rule.priority = priority
+        raw = change.threshold.strip()
+        try:
+            rule.threshold = float(raw) if raw else None
+        except ValueError:
+            errors.append(f"{rule}: the threshold must be a number.")
+            continue
+        if change.labels is not None:
+            rule.labels = [p.strip() for p in change.labels.splitlines() if p.strip()][:200]
+    if errors:
+        raise ValidationError(errors)
+    for rule in firm_rules:
+        rule.save()
+        audit_record(
+            firm=member.firm,
+            action="rule.updated",
+            obj=rule,
+            actor=member.user,
+            data={"enabled": rule.enabled, "priority": rule.priority, "threshold": rule.threshold},
+        )
+    return firm_rules

@@ -9,30 +9,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from feedback.access import MemberRequest, member_required
-from feedback.models import (
-    BrandPromise,
-    Case,
-    CaseOutcome,
-    EmotionTag,
-    Member,
-    Priority,
-    Role,
-    Rule,
-    Sentiment,
-    ThemeMention,
-)
+from feedback.models import Case, CaseOutcome, Priority, Role, RuleKind, Sentiment
 from feedback.review import services
-from feedback.review.corrections import tag_correct
-from feedback.review.rules import analysis_current, evidence_texts, rule_defaults_ensure
 from feedback.review.selectors import (
     QUEUE_VIEWS,
+    brand_promise_active_list,
     case_can_act,
     case_events,
     case_get,
     case_list,
+    case_reading_get,
     member_assignable_list,
+    member_get,
+    rule_list,
 )
-from feedback.services import audit_record
 
 QUEUE_PAGE_SIZE = 50
 
@@ -78,36 +68,20 @@ def _highlight(text: str, sentences: dict[str, list[str]]) -> list[tuple[str, li
 
 
 def _case_context(request: MemberRequest, case: Case, error: object = None) -> dict:
-    feedback = case.feedback
-    analysis = analysis_current(feedback=feedback)
-    themes = list(
-        ThemeMention.objects.filter(analysis=analysis).select_related("brand_promise")
-        if analysis
-        else []
-    )
-    emotions = list(
-        EmotionTag.objects.filter(analysis=analysis).order_by("-score") if analysis else []
-    )
-    evidence: dict[str, list[str]] = {}
-    for mention in themes:
-        for sentence in evidence_texts(mention.evidence):
-            evidence.setdefault(sentence, []).append(mention.brand_promise.name)
-    for reason in case.reasons:
-        for sentence in reason.get("evidence", []):
-            evidence.setdefault(sentence, []).append(reason.get("rule", ""))
+    reading = case_reading_get(case=case)
     return {
         "case": case,
-        "feedback": feedback,
-        "analysis": analysis,
-        "themes": themes,
-        "emotions": emotions,
-        "segments": _highlight(feedback.text, evidence),
+        "feedback": case.feedback,
+        "analysis": reading.analysis,
+        "themes": reading.themes,
+        "emotions": reading.emotions,
+        "segments": _highlight(case.feedback.text, reading.evidence),
         "events": case_events(case=case),
         "can_act": case_can_act(member=request.member, case=case),
         "assignable": member_assignable_list(firm_id=case.firm_id),
         "outcomes": CaseOutcome.choices,
         "sentiments": Sentiment.choices,
-        "promises": BrandPromise.objects.filter(firm_id=case.firm_id, active=True),
+        "promises": brand_promise_active_list(firm_id=case.firm_id),
         "error": error,
         "member": request.member,
     }
@@ -151,9 +125,9 @@ def case_acknowledge(request: MemberRequest, pk: int) -> HttpResponse:
 def case_reassign(request: MemberRequest, pk: int) -> HttpResponse:
     def action(case: Case) -> object:
         owner_id = request.POST.get("owner", "")
-        owner = Member.objects.filter(
+        owner = member_get(
             firm_id=request.member.firm_id, pk=int(owner_id) if owner_id.isdigit() else 0
-        ).first()
+        )
         if owner is None:
             raise ValidationError({"owner": "Choose a member of your firm."})
         return services.case_reassign(case=case, member=request.member, owner=owner)
@@ -191,18 +165,17 @@ def case_resolve(request: MemberRequest, pk: int) -> HttpResponse:
 @require_POST
 @member_required
 def case_correct(request: MemberRequest, pk: int) -> HttpResponse:
-    def action(case: Case) -> object:
-        if not case_can_act(member=request.member, case=case):
-            raise PermissionDenied
-        return tag_correct(
-            feedback=case.feedback,
+    return _act(
+        request,
+        pk,
+        lambda c: services.case_tag_correct(
+            case=c,
             member=request.member,
             kind=request.POST.get("kind", ""),
             key=request.POST.get("key", ""),
             value=request.POST.get("value", ""),
-        )
-
-    return _act(request, pk, action)
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -210,50 +183,38 @@ def case_correct(request: MemberRequest, pk: int) -> HttpResponse:
 def rules(request: MemberRequest) -> HttpResponse:
     """The firm's flag rules; admins edit them (others read)."""
     member = request.member
-    firm_rules = rule_defaults_ensure(firm=member.firm)
     errors: list[str] = []
     if request.method == "POST":
         if member.role != Role.ADMIN:
             return HttpResponse("Only admins can edit rules.", status=403)
-        errors = _rules_update(request, member, firm_rules)
-        if not errors:
+        try:
+            services.rules_update(member=member, changes=_rule_changes(request))
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
             return redirect("review:rules")
     return render(
         request,
         "feedback/review/rules.html",
-        {"rules": firm_rules, "priorities": Priority.choices, "errors": errors, "member": member},
+        {
+            "rules": rule_list(firm=member.firm),
+            "priorities": Priority.choices,
+            "errors": errors,
+            "member": member,
+        },
         status=400 if errors else 200,
     )
 
 
-def _rules_update(request: MemberRequest, member: Member, firm_rules: list[Rule]) -> list[str]:
-    errors: list[str] = []
-    for rule in firm_rules:
-        prefix = f"{rule.kind}-"
-        rule.enabled = request.POST.get(prefix + "enabled") == "on"
-        priority = request.POST.get(prefix + "priority", rule.priority)
-        if priority not in Priority.values:
-            errors.append(f"{rule}: unknown priority.")
-            continue
-        rule.priority = priority
-        raw = request.POST.get(prefix + "threshold", "").strip()
-        try:
-            rule.threshold = float(raw) if raw else None
-        except ValueError:
-            errors.append(f"{rule}: the threshold must be a number.")
-            continue
-        if prefix + "labels" in request.POST:
-            labels = request.POST.get(prefix + "labels", "")
-            rule.labels = [p.strip() for p in labels.splitlines() if p.strip()][:200]
-    if errors:
-        return errors
-    for rule in firm_rules:
-        rule.save()
-        audit_record(
-            firm=member.firm,
-            action="rule.updated",
-            obj=rule,
-            actor=member.user,
-            data={"enabled": rule.enabled, "priority": rule.priority, "threshold": rule.threshold},
+def _rule_changes(request: MemberRequest) -> dict[str, services.RuleChange]:
+    """The rules form, one field group per rule kind ("<kind>-enabled", "-priority", ...)."""
+    post = request.POST
+    return {
+        kind: services.RuleChange(
+            enabled=post.get(f"{kind}-enabled") == "on",
+            threshold=post.get(f"{kind}-threshold", ""),
+            priority=post.get(f"{kind}-priority"),
+            labels=post.get(f"{kind}-labels") if f"{kind}-labels" in post else None,
         )
-    return []
+        for kind in RuleKind.values
+    }
