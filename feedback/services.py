@@ -92,26 +92,8 @@ def feedback_ingest(
     ValidationError with a clear message for bad input; nothing is saved in that case.
     """
     firm = source.firm
-    if not isinstance(text, str):
-        raise ValidationError({"text": "Feedback text must be a string."})
-    if len(text) > settings.FEEDBACK_MAX_TEXT_CHARS * 2:
-        raise ValidationError(
-            {"text": f"Feedback text is too long (max {settings.FEEDBACK_MAX_TEXT_CHARS} chars)."}
-        )
-    clean = text_normalise(text)
-    if not clean:
-        raise ValidationError({"text": "Feedback text is empty."})
-    if len(clean) > settings.FEEDBACK_MAX_TEXT_CHARS:
-        raise ValidationError(
-            {"text": f"Feedback text is too long (max {settings.FEEDBACK_MAX_TEXT_CHARS} chars)."}
-        )
-    if rating is not None:
-        if isinstance(rating, bool) or not isinstance(rating, int):
-            raise ValidationError({"rating": "Rating must be a whole number."})
-        scale = rating_scale or 10
-        if not 0 <= rating <= scale:
-            raise ValidationError({"rating": f"Rating must be between 0 and {scale}."})
-
+    clean = _ingest_text_clean(text)
+    _ingest_rating_check(rating, rating_scale)
     sender = (sender or "").strip()[:254]
     if contact is None and "@" in sender:
         contact = (
@@ -154,12 +136,45 @@ def feedback_ingest(
         validate_unique=False,
         validate_constraints=False,
     )
+    return _ingest_save(candidate)
+
+
+def _ingest_text_clean(text: object) -> str:
+    """The normalised text, or ValidationError. Over-long input is refused before normalising
+    so a huge payload costs no work."""
+    too_long = f"Feedback text is too long (max {settings.FEEDBACK_MAX_TEXT_CHARS} chars)."
+    if not isinstance(text, str):
+        raise ValidationError({"text": "Feedback text must be a string."})
+    if len(text) > settings.FEEDBACK_MAX_TEXT_CHARS * 2:
+        raise ValidationError({"text": too_long})
+    clean = text_normalise(text)
+    if not clean:
+        raise ValidationError({"text": "Feedback text is empty."})
+    if len(clean) > settings.FEEDBACK_MAX_TEXT_CHARS:
+        raise ValidationError({"text": too_long})
+    return clean
+
+
+def _ingest_rating_check(rating: object, rating_scale: int | None) -> None:
+    if rating is None:
+        return
+    if isinstance(rating, bool) or not isinstance(rating, int):
+        raise ValidationError({"rating": "Rating must be a whole number."})
+    scale = rating_scale or 10
+    if not 0 <= rating <= scale:
+        raise ValidationError({"rating": f"Rating must be between 0 and {scale}."})
+
+
+def _ingest_save(candidate: Feedback) -> IngestResult:
+    """Insert, or return the row that won the (firm, source, external_id) race."""
     try:
         with transaction.atomic():
             candidate.save()
     except IntegrityError:
         existing = Feedback.objects.filter(
-            firm=firm, source=source, external_id=candidate.external_id
+            firm_id=candidate.firm_id,
+            source_id=candidate.source_id,
+            external_id=candidate.external_id,
         ).first()
         if existing is None:
             raise

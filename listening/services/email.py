@@ -58,41 +58,22 @@ def email_message_ingest(
         reason = (
             SkippedItem.Reason.BOUNCE if parsed.kind == "bounce" else SkippedItem.Reason.AUTO_REPLY
         )
-        item, created = skipped_record(
-            source=source,
-            external_id=parsed.message_id,
-            reason=reason,
-            detail=parsed.kind_reason,
-            sender=parsed.sender_email,
-            subject=parsed.subject,
-            raw=raw,
-        )
-        return EmailOutcome(feedback=None, skipped=item, created=created)
+        return _email_skip(source, parsed, raw, reason, parsed.kind_reason)
     existing = Feedback.objects.filter(
         firm_id=source.firm_id, source=source, external_id=parsed.message_id
     ).first()
     if existing is not None:
         return EmailOutcome(feedback=existing, skipped=None, created=False)
-    text = parsed.body
-    if not text.strip():
+    if not parsed.body.strip():
         detail = "The message has no readable text."
         if parsed.attachments:
             detail += " Attachments: " + ", ".join(parsed.attachments)[:500]
-        item, created = skipped_record(
-            source=source,
-            external_id=parsed.message_id,
-            reason=SkippedItem.Reason.INVALID,
-            detail=detail,
-            sender=parsed.sender_email,
-            subject=parsed.subject,
-            raw=raw,
-        )
-        return EmailOutcome(feedback=None, skipped=item, created=created)
+        return _email_skip(source, parsed, raw, SkippedItem.Reason.INVALID, detail)
     try:
         # No savepoint needed: feedback_ingest validates before it writes anything.
         result = feedback_ingest(
             source=source,
-            text=text,
+            text=parsed.body,
             external_id=parsed.message_id,
             received_at=parsed.date,
             sender=parsed.sender_email or parsed.sender_name,
@@ -100,16 +81,10 @@ def email_message_ingest(
             raw=raw,
         )
     except ValidationError as exc:
-        item, created = skipped_record(
-            source=source,
-            external_id=parsed.message_id,
-            reason=SkippedItem.Reason.INVALID,
-            detail="; ".join(exc.messages),
-            sender=parsed.sender_email,
-            subject=parsed.subject,
-            raw={**raw, "mime": raw["mime"][:20_000], "full_body": raw["full_body"][:20_000]},
+        short = {**raw, "mime": raw["mime"][:20_000], "full_body": raw["full_body"][:20_000]}
+        return _email_skip(
+            source, parsed, short, SkippedItem.Reason.INVALID, "; ".join(exc.messages)
         )
-        return EmailOutcome(feedback=None, skipped=item, created=created)
     feedback = result.feedback
     if result.created and feedback.contact_id is None:
         # A new row cannot have a triage item yet; inside this transaction nobody else sees it.
@@ -117,6 +92,21 @@ def email_message_ingest(
             feedback=feedback, firm_id=feedback.firm_id, sender=feedback.sender
         )
     return EmailOutcome(feedback=feedback, skipped=None, created=result.created)
+
+
+def _email_skip(
+    source: Source, parsed: ParsedEmail, raw: dict, reason: str, detail: str
+) -> EmailOutcome:
+    item, created = skipped_record(
+        source=source,
+        external_id=parsed.message_id,
+        reason=reason,
+        detail=detail,
+        sender=parsed.sender_email,
+        subject=parsed.subject,
+        raw=raw,
+    )
+    return EmailOutcome(feedback=None, skipped=item, created=created)
 
 
 @dataclass
