@@ -109,7 +109,7 @@ def _parse_when(value: str) -> datetime | None:
         day = parse_date(value)
         if day is None:
             raise ValidationError({"received_at": f"Not a date: {value[:40]!r}."})
-        when = datetime(day.year, day.month, day.day)
+        when = datetime(day.year, day.month, day.day)  # noqa: DTZ001 - made aware just below
     if timezone.is_naive(when):
         when = timezone.make_aware(when, timezone.get_default_timezone())
     return when
@@ -180,9 +180,11 @@ def csv_import_run(*, import_id: int) -> CsvImport | None:
         for number, row in _rows(job):
             batch.append((number, row))
             if len(batch) >= BATCH_ROWS:
-                _run_batch(job, batch, touchpoints, counters, errors, preview)
+                _run_batch(
+                    job, batch, touchpoints, counters=counters, errors=errors, preview=preview
+                )
                 batch = []
-        _run_batch(job, batch, touchpoints, counters, errors, preview)
+        _run_batch(job, batch, touchpoints, counters=counters, errors=errors, preview=preview)
     except Exception as exc:  # noqa: BLE001 - recorded as the import's terminal state
         CsvImport.objects.filter(pk=job.pk).update(
             status=CsvImport.Status.FAILED,
@@ -204,7 +206,15 @@ def csv_import_run(*, import_id: int) -> CsvImport | None:
     return job
 
 
-def _run_batch(job, batch, touchpoints, counters, errors, preview) -> None:
+def _run_batch(
+    job: CsvImport,
+    batch: list[tuple[int, dict]],
+    touchpoints: dict[str, Touchpoint],
+    *,
+    counters: dict[str, int],
+    errors: list[dict],
+    preview: list[dict],
+) -> None:
     with transaction.atomic():
         for number, row in batch:
             try:

@@ -145,7 +145,7 @@ def test_a_client_contact_signed_in_to_the_portal_gets_nothing_from_member_pages
 # GET of every member page that has one. 302: sent to the staff sign-in page; 403: signed in
 # but not allowed; 404: another firm's object, or hidden from this role.
 PAGE_MATRIX = {
-    # page: (anonymous, contact, no_firm_user, account_manager, analyst, admin, outsider)
+    # Columns in order: anonymous, contact, no_firm_user, account_manager, analyst, admin, outsider
     "review:queue": (302, 302, 403, 200, 200, 200, 200),
     "review:rules": (302, 302, 403, 200, 200, 200, 200),
     "review:api_keys": (302, 302, 403, 403, 403, 200, 200),
@@ -190,9 +190,8 @@ def test_permission_matrix_for_member_pages(request, member_urls, persona):
             assert response["Location"].startswith(reverse("login")), (persona, name)
         if persona not in ("account_manager", "analyst", "admin"):
             assert not any(secret in response.content.decode() for secret in SECRETS), name
-    for name, (data, statuses) in POST_MATRIX.items():
-        if "owner" in data:
-            data = {"owner": request.getfixturevalue(data["owner"]).pk}
+    for name, (form, statuses) in POST_MATRIX.items():
+        data = {"owner": request.getfixturevalue(form["owner"]).pk} if "owner" in form else form
         response = browser.post(member_urls[name], data)
         assert response.status_code == statuses[column], (persona, name)
         if persona in ("anonymous", "contact"):

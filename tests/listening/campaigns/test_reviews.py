@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback.models import Role
 from listening.campaigns import selectors
@@ -91,11 +92,11 @@ def test_review_requests_still_respect_opt_out(review_campaign, globex):
 def test_closed_engagements_are_picked_up_once_by_the_daily_run(review_campaign, globex):
     # given a contact and an engagement closed today
     ContactFactory(client=globex)
-    EngagementFactory(client=globex, closed_on=date.today())
+    EngagementFactory(client=globex, closed_on=timezone.localdate())
 
     # when the daily run happens twice
-    first = launch.review_requests_for_closed_engagements(since=date.today())
-    second = launch.review_requests_for_closed_engagements(since=date.today())
+    first = launch.review_requests_for_closed_engagements(since=timezone.localdate())
+    second = launch.review_requests_for_closed_engagements(since=timezone.localdate())
 
     # then one invitation
     assert (first.invited, second.invited, second.already) == (1, 0, 1)
