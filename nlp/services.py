@@ -160,7 +160,10 @@ def analyses_write(
     # Only the sentiment differs per item; a CASE per field and item is costly to build.
     Feedback.objects.bulk_update(feedback, ["sentiment", "sentiment_value"])
     Feedback.objects.filter(pk__in=[fb.pk for fb in feedback]).update(
-        analysis_status=AnalysisStatus.DONE, analysis_error="", analysis_updated_at=timezone.now()
+        analysis_status=AnalysisStatus.DONE,
+        analysis_error="",
+        analysis_updated_at=timezone.now(),
+        rules_applied_at=None,  # the rules run again on the new analysis (feedback.on_analysed)
     )
     return {fb.pk: analysis for fb, analysis in zip(feedback, analyses, strict=True)}
 
@@ -252,8 +255,22 @@ def feedback_analyse_batch(
     _requeue_stale(claimed_ids=claimed, outcome=outcome)
     if outcome.done:
         done = list(outcome.done)
-        transaction.on_commit(lambda: current_app.send_task(ANALYSED_TASK, args=[done]))
+        transaction.on_commit(partial(_publish_analysed, done))
     return outcome
+
+
+# Broker blips are retried for about 20 s; beyond that the rules sweep (feedback.sweep_review_gaps)
+# finds the items by their empty `rules_applied_at`.
+PUBLISH_RETRY = {"max_retries": 6, "interval_start": 0.5, "interval_step": 1, "interval_max": 5}
+
+
+def _publish_analysed(feedback_ids: list[int]) -> None:
+    try:
+        current_app.send_task(
+            ANALYSED_TASK, args=[feedback_ids], retry=True, retry_policy=PUBLISH_RETRY
+        )
+    except Exception:  # noqa: BLE001 - any broker failure; the rules sweep catches up
+        logger.warning("could not publish %s for %d item(s)", ANALYSED_TASK, len(feedback_ids))
 
 
 def _write(good: dict, model_version: str, outcome: BatchOutcome) -> dict[int, Analysis]:

@@ -273,6 +273,12 @@ CELERY_BEAT_SCHEDULE["feedback-escalate-overdue-cases"] = {
     "task": "feedback.escalate_overdue_cases",
     "schedule": timedelta(minutes=5),
 }
+# Analysed items whose rules never ran, and cases never notified, are caught up after this.
+REVIEW_SWEEP_AFTER = timedelta(seconds=env.int("REVIEW_SWEEP_AFTER_SECONDS", default=120))
+CELERY_BEAT_SCHEDULE["feedback-sweep-review-gaps"] = {
+    "task": "feedback.sweep_review_gaps",
+    "schedule": timedelta(minutes=1),
+}
 CELERY_BEAT_SCHEDULE["feedback-retry-webhooks"] = {
     "task": "feedback.retry_webhooks",
     "schedule": timedelta(minutes=2),
