@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from feedback.services import feedback_sweep_unanalysed
+from feedback.services import feedback_sweep_expired_claims, feedback_sweep_unanalysed
 
 
 @shared_task(name="feedback.sweep_unanalysed")
@@ -13,6 +13,16 @@ def sweep_unanalysed() -> int:
     """Periodic safety net: every saved item is eventually analysed, even if a worker or the
     broker died. Idempotent: rows are claimed with a guarded UPDATE."""
     return feedback_sweep_unanalysed(older_than=timezone.now() - settings.FEEDBACK_SWEEP_AFTER)
+
+
+@shared_task(name="feedback.sweep_expired_claims")
+def sweep_expired_claims() -> int:
+    """Frequent safety net: items claimed by an NLP worker that died (its lease stopped being
+    refreshed) are re-queued within seconds. Runs on the default queue, not on the NLP workers
+    it watches. Idempotent: rows are locked with SKIP LOCKED."""
+    return feedback_sweep_expired_claims(
+        lease_expired_before=timezone.now() - settings.NLP_CLAIM_LEASE
+    )
 
 
 # --- Review workflow ---
