@@ -24,6 +24,7 @@ def worker_start(
     database_url: str,
     extra_env: dict[str, str] | None = None,
     pool: str = "solo",
+    options: list[str] | None = None,
     ready_timeout: float = 120.0,
 ) -> tuple[subprocess.Popen, Path]:
     """A real `celery worker` process on `queues`; returns it once it is consuming, with its log."""
@@ -45,7 +46,7 @@ def worker_start(
                 "-A",
                 "config",
                 "worker",
-                f"--pool={pool}",
+                *(options or [f"--pool={pool}"]),
                 "-Q",
                 queues,
                 "--without-gossip",
