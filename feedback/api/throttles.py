@@ -1,11 +1,31 @@
+import logging
+
+from redis.exceptions import RedisError
 from rest_framework.throttling import UserRateThrottle
 
+logger = logging.getLogger(__name__)
 
-class ReadThrottle(UserRateThrottle):
+# What the cache raises when Redis is unreachable (the locmem cache never does).
+CACHE_ERRORS = (RedisError, OSError)
+
+
+class _FailOpenThrottle(UserRateThrottle):
+    """Counted in the cache; while the cache is down the request goes through (and is logged):
+    losing a client's words is worse than a few minutes without a limit."""
+
+    def allow_request(self, request, view) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except CACHE_ERRORS:
+            logger.warning("cache unreachable: %s throttle not applied", self.scope)
+            return True
+
+
+class ReadThrottle(_FailOpenThrottle):
     """Per API key or user (ApiKeyUser.pk is per key)."""
 
     scope = "api_read"
 
 
-class WriteThrottle(UserRateThrottle):
+class WriteThrottle(_FailOpenThrottle):
     scope = "api_write"

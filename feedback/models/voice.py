@@ -76,6 +76,9 @@ class Feedback(models.Model):
     analysis_attempts = models.PositiveSmallIntegerField(default=0)
     analysis_updated_at = models.DateTimeField(auto_now_add=True)
     analysis_error = models.TextField(blank=True)
+    # When the review rules last ran on the current analysis (None: not yet). Cleared when an
+    # analysis is written, set by feedback.on_analysed; the rules sweeper finds the gaps.
+    rules_applied_at = models.DateTimeField(null=True, blank=True)
     # Denormalised from the current Analysis so that dashboards aggregate without a join.
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices, blank=True)
     sentiment_value = models.FloatField(null=True, blank=True, help_text="P(pos) - P(neg).")
@@ -97,6 +100,11 @@ class Feedback(models.Model):
                 fields=["analysis_status", "analysis_updated_at"],
                 name="feedback_analysis_queue",
                 condition=~Q(analysis_status="done"),
+            ),
+            models.Index(
+                fields=["analysis_updated_at"],
+                name="feedback_rules_unapplied",
+                condition=Q(analysis_status="done", rules_applied_at__isnull=True),
             ),
         ]
 

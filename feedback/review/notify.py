@@ -27,12 +27,22 @@ def _admin_emails(firm_id: int) -> list[str]:
 def case_opened_notify(*, case_id: int) -> bool:
     """Email the owner (or the firm's admins when unowned) and emit `case.opened`.
 
-    At most once per case: `notified_at` is claimed with a guarded UPDATE before sending.
+    At most once per case: `notified_at` is claimed with a guarded UPDATE before sending; if
+    sending raises, the claim is given back and the error re-raised, so the task's retry (or the
+    notification sweep) tries again. The webhook event is deduplicated by its id across tries.
     Returns False when the case is gone or was already notified."""
-    if not Case.objects.filter(pk=case_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    ):
+    claimed_at = timezone.now()
+    if not Case.objects.filter(pk=case_id, notified_at__isnull=True).update(notified_at=claimed_at):
         return False
+    try:
+        _case_opened_send(case_id)
+    except BaseException:
+        Case.objects.filter(pk=case_id, notified_at=claimed_at).update(notified_at=None)
+        raise
+    return True
+
+
+def _case_opened_send(case_id: int) -> None:
     case = Case.objects.select_related("firm", "feedback", "client", "owner__user").get(pk=case_id)
     summary = f"[{case.get_priority_display()}] {case.client or 'Unknown client'}: " + "; ".join(
         r.get("detail", "") for r in case.reasons
@@ -57,7 +67,6 @@ def case_opened_notify(*, case_id: int) -> bool:
             from_email=None,
             recipient_list=recipients,
         )
-    return True
 
 
 def escalation_notify(*, case: Case) -> None:
