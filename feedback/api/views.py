@@ -5,7 +5,7 @@ from typing import TypeVar
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
@@ -24,7 +24,6 @@ from feedback.models import (
     Feedback,
     Member,
     Source,
-    ThemeMention,
     Touchpoint,
 )
 from feedback.review import services as review
@@ -51,10 +50,8 @@ def _feedback_queryset(request: Request) -> QuerySet[Feedback]:
         qs = feedback_list(member=viewer.member)
     else:
         qs = Feedback.objects.filter(firm_id=viewer.firm_id).select_related("client")
-    return qs.prefetch_related(
-        "emotion_tags",
-        Prefetch("themes", queryset=ThemeMention.objects.select_related("brand_promise")),
-    ).order_by("-received_at", "-pk")
+    # The serializer reads each page's effective analyses in a fixed number of queries.
+    return qs.order_by("-received_at", "-pk")
 
 
 class FeedbackListApi(BaseApi, generics.ListAPIView):

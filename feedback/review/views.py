@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from feedback.access import MemberRequest, member_required
+from feedback.analysis import analysis_effective
 from feedback.models import (
     BrandPromise,
     Case,
@@ -99,6 +100,7 @@ def _case_context(request: MemberRequest, case: Case, error: object = None) -> d
         "case": case,
         "feedback": feedback,
         "analysis": analysis,
+        "effective": analysis_effective(feedback=feedback),
         "themes": themes,
         "emotions": emotions,
         "segments": _highlight(feedback.text, evidence),
