@@ -22,6 +22,12 @@ def feedback_case(feedback: Feedback) -> Case | None:
         return None
 
 
+def _said(data: object) -> str:
+    if not isinstance(data, dict):
+        return ""
+    return ", ".join(f"{key} {value}" for key, value in data.items() if value not in ("", None))
+
+
 def feedback_history_list(*, feedback: Feedback, case: Case | None) -> list[tuple]:
     """(when, who, what, detail) of everything done to the item and its case, oldest first."""
     item = Q(object_type=Feedback._meta.label_lower, object_id=str(feedback.pk))
@@ -32,7 +38,7 @@ def feedback_history_list(*, feedback: Feedback, case: Case | None) -> list[tupl
         else CaseEvent.objects.none()
     )
     rows = chain(
-        ((a.created_at, a.actor, a.action, a.data) for a in audit),
+        ((a.created_at, a.actor, a.action, _said(a.data)) for a in audit),
         ((e.created_at, e.actor, f"case.{e.kind}", e.body) for e in events),
     )
     return sorted(rows, key=lambda r: r[0])
