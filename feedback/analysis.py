@@ -197,6 +197,13 @@ def sentiment_examples_list(*, firm_id: int) -> list[tuple[str, str]]:
     return list(rows.values_list("text", "value"))
 
 
+def polarity_examples_list(*, firm_id: int) -> list[tuple[str, int, str]]:
+    """The firm's people-labelled promise polarities, (text, brand promise id, label)."""
+    rows = TagCorrection.objects.filter(firm_id=firm_id, kind=TagKind.POLARITY)
+    labelled = rows.order_by("-updated_at").values_list("text", "key", "value")
+    return [(text, int(key), value) for text, key, value in labelled]
+
+
 def feedback_quick_look_list(*, member: Member, since: datetime) -> QuerySet[Feedback]:
     """Analysed items since `since` whose current analysis gives its own sentiment label a
     probability under QUICK_LOOK_BELOW and that nobody has corrected yet, least sure first."""

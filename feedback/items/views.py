@@ -70,7 +70,7 @@ def feedback_correct(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required
 def quick_look(request: MemberRequest) -> HttpResponse:
     days = request.GET.get("days", "")
-    days_back = min(int(days), 3660) if days.isdigit() and int(days) > 0 else 90
+    days_back = min(int(days), 3660) if days.isdigit() and int(days) > 0 else 30
     items = feedback_quick_look_list(
         member=request.member, since=timezone.now() - timedelta(days=days_back)
     )

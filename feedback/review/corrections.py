@@ -163,26 +163,29 @@ def tag_correct(
     return correction
 
 
-@transaction.atomic
 def corrections_apply(*, feedback_ids: list[int], model_wrote: bool = False) -> int:
     """Write people's corrections of these items onto their current analysis rows and the
-    denormalised sentiment. Idempotent (get-or-create/delete per tag). With `model_wrote=True`
-    (the NLP writer, right after writing fresh model rows) each correction's `predicted` is first
-    refreshed from the new model output. Returns how many items carried corrections."""
+    denormalised sentiment. Idempotent (get-or-create/delete per tag); one read and no write
+    when the items carry no correction (the NLP writer calls it on every batch). With
+    `model_wrote=True` (right after fresh model rows were written) each correction's `predicted`
+    is first refreshed from the new model output. Returns how many items carried corrections."""
     grouped: dict[int, list[TagCorrection]] = defaultdict(list)
     for row in TagCorrection.objects.filter(feedback_id__in=feedback_ids).select_related(
         "feedback"
     ):
         grouped[row.feedback_id].append(row)
-    for rows in grouped.values():
-        feedback = rows[0].feedback
-        rows = corrections_applicable(feedback, rows)
-        analysis = analysis_current(feedback=feedback)
-        if model_wrote:
-            for row in rows:
-                row.predicted = _model_said(row.kind, row.key, analysis)
-                row.save(update_fields=["predicted"])
-        _apply(feedback, analysis, rows)
+    if not grouped:
+        return 0
+    with transaction.atomic():
+        for rows in grouped.values():
+            feedback = rows[0].feedback
+            rows = corrections_applicable(feedback, rows)
+            analysis = analysis_current(feedback=feedback)
+            if model_wrote:
+                for row in rows:
+                    row.predicted = _model_said(row.kind, row.key, analysis)
+                    row.save(update_fields=["predicted"])
+            _apply(feedback, analysis, rows)
     return len(grouped)
 
 

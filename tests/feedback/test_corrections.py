@@ -12,6 +12,7 @@ from feedback.analysis import (
     analysis_current,
     analysis_effective,
     feedback_quick_look_list,
+    polarity_examples_list,
     sentiment_examples_list,
 )
 from feedback.dashboards import selectors as dash
@@ -148,6 +149,7 @@ def test_a_sentiment_correction_overrides_the_model_and_opens_the_case_the_rules
     case = Case.objects.get(feedback=item)
     assert case.reasons[0]["rule"] == "negative_sentiment"
     assert sentiment_examples_list(firm_id=item.firm_id) == [(item.text, "negative")]
+    assert polarity_examples_list(firm_id=item.firm_id) == []
 
 
 def test_theme_and_emotion_presence_corrections_add_and_remove_tags(
@@ -192,6 +194,7 @@ def test_a_polarity_correction_on_a_missed_promise_adds_it_and_teaches_recall(
     )
     polarity = TagCorrection.objects.get(feedback=praise, kind=TagKind.POLARITY)
     assert polarity.predicted == "absent"
+    assert polarity_examples_list(firm_id=firm.pk) == [(FEES, responsiveness.pk, "negative")]
 
 
 def test_corrections_survive_a_reanalysis_by_the_nlp_writer(
@@ -332,6 +335,8 @@ def test_quick_look_lists_the_items_the_model_is_unsure_of(
     firm_wide = [fb.pk for fb in feedback_quick_look_list(member=admin_member, since=since)]
     assert firm_wide == [elsewhere.pk, unsure.pk]
     assert sure.pk not in firm_wide and analysis_effective(feedback=unsure).low_confidence
+    page = browser_for(account_manager).get(reverse("items:quick_look")).content.decode()
+    assert "Hmm." in page and "Awful." not in page and "Odd." not in page
 
 
 def test_the_item_page_shows_the_analysis_corrections_case_and_history(
