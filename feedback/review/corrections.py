@@ -31,7 +31,7 @@ from feedback.models import (
     ThemeMention,
 )
 from feedback.review.rules import rule_defaults_ensure, rules_evaluate
-from feedback.review.services import case_open_for_feedback, case_resolve
+from feedback.review.services import case_note, case_open_for_feedback, case_resolve
 from feedback.services import audit_record
 
 PRESENCE = ("present", "absent")
@@ -241,7 +241,14 @@ def _case_follow(*, feedback_id: int, member: Member, correction: TagCorrection)
         return
     if case.status == CaseStatus.RESOLVED:
         return
-    if rules_evaluate(feedback=feedback, rules=rule_defaults_ensure(firm=feedback.firm)):
+    matches = rules_evaluate(feedback=feedback, rules=rule_defaults_ensure(firm=feedback.firm))
+    if matches:
+        reasons = [m.as_json() for m in matches]
+        if {r["rule"] for r in reasons} != {r.get("rule") for r in case.reasons}:
+            # Still flagged, but no longer for the corrected tag: say why it stays open.
+            Case.objects.filter(pk=case.pk).update(reasons=reasons)
+            body = "Reasons after a correction: " + "; ".join(m.detail for m in matches)
+            case_note(case=case, member=member, body=body)
         return
     note = (
         f"Closed by a correction: {correction.get_kind_display()} set to {correction.value} "

@@ -97,6 +97,28 @@ def test_a_polarity_correction_closes_the_case_opened_on_the_wrong_tag(
     assert closed.object_id == str(case.pk) and closed.data["value"] == "positive"
 
 
+def test_a_case_flagged_for_more_than_the_corrected_tag_stays_open_with_its_reasons_updated(
+    client_of, api_source, account_manager, value_for_money
+):
+    # given an NPS detractor whose comment the model also read as negative on price
+    item = FeedbackFactory(
+        source=api_source, client=client_of, text=FEES, rating=5, rating_scale=10
+    )
+    analyse(
+        item, sentiment="neutral", negative=0.3, themes=[(value_for_money, "negative", 0.6, [])]
+    )
+    (case_id,) = on_analysed([item.pk])
+
+    # when the promise's polarity is corrected
+    _correct(item, account_manager, TagKind.POLARITY, str(value_for_money.pk), "positive")
+
+    # then the score still flags it: open, with only the reason that still holds
+    case = Case.objects.get(pk=case_id)
+    assert case.status == CaseStatus.OPEN
+    assert [r["rule"] for r in case.reasons] == ["nps_detractor"]
+    assert "Reasons after a correction: NPS detractor: 5/10" in case.events.get(kind="note").body
+
+
 def test_a_correction_moves_the_rollups_and_the_scorecard(
     praise, account_manager, value_for_money, client_of
 ):
