@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("review/", include("feedback.review.urls")),
     path("dashboard/", include("feedback.dashboards.urls")),
+    path("feedback/", include("feedback.items.urls")),
     path("api/", include("feedback.api.urls")),
     path("api/v1/campaigns/", include("listening.campaigns.urls_api")),
     path("survey/", include("listening.campaigns.urls")),

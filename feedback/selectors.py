@@ -1,8 +1,8 @@
 """Reads, always scoped to the member's firm (and, for account managers, to their clients)."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from feedback.models import Client, Feedback, Member, ThemeMention
+from feedback.models import Client, Feedback, Member
 
 
 def client_list(*, member: Member, mine_only: bool | None = None) -> QuerySet[Client]:
@@ -31,13 +31,10 @@ def feedback_get(*, member: Member, pk: int) -> Feedback:
 
 
 def feedback_with_analysis_list(*, firm_id: int, member: Member | None) -> QuerySet[Feedback]:
-    """Feedback the viewer may see (`member=None`: a firm-wide API key), newest first, with its
-    emotions and themes prefetched so a page costs a fixed number of queries."""
+    """Feedback the viewer may see (`member=None`: a firm-wide API key), newest first."""
     if member is not None:
         qs = feedback_list(member=member)
     else:
         qs = Feedback.objects.filter(firm_id=firm_id).select_related("client")
-    return qs.prefetch_related(
-        "emotion_tags",
-        Prefetch("themes", queryset=ThemeMention.objects.select_related("brand_promise")),
-    ).order_by("-received_at", "-pk")
+    # The serializer reads each page's effective analyses in a fixed number of queries.
+    return qs.order_by("-received_at", "-pk")

@@ -25,6 +25,7 @@ from feedback.models import (
     Firm,
     ThemeMention,
 )
+from feedback.review.corrections import corrections_apply
 from nlp.claims import feedback_claim_lease_kept
 from nlp.engine.result import Result
 from nlp.engine.themes import Theme
@@ -160,6 +161,8 @@ def analyses_write(
     ThemeMention.objects.bulk_create(mentions)
     # Only the sentiment differs per item; a CASE per field and item is costly to build.
     Feedback.objects.bulk_update(feedback, ["sentiment", "sentiment_value"])
+    # People's corrections override the fresh model rows again (a re-analysis never undoes them).
+    corrections_apply(feedback_ids=[fb.pk for fb in feedback], model_wrote=True)
     Feedback.objects.filter(pk__in=[fb.pk for fb in feedback]).update(
         analysis_status=AnalysisStatus.DONE,
         analysis_error="",

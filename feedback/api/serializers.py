@@ -1,11 +1,14 @@
 """Output shapes of the API. No business logic: views call services/selectors."""
 
+from dataclasses import asdict
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from feedback.analysis import EffectiveAnalysis, analysis_effective, analysis_effective_map
 from feedback.api.fields import SaneDateTimeField
 from feedback.models import Case, CaseEvent, Feedback
-from feedback.review.rules import evidence_texts
 
 
 class ThemeOutSerializer(serializers.Serializer):
@@ -21,13 +24,36 @@ class EmotionOutSerializer(serializers.Serializer):
     score = serializers.FloatField()
 
 
+class CorrectionOutSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    key = serializers.CharField()
+    value = serializers.CharField()
+    predicted = serializers.CharField(help_text="What the model said.")
+    by = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class FeedbackListOutSerializer(serializers.ListSerializer):
+    """Reads the effective analyses of a whole page at once (a fixed number of queries)."""
+
+    def to_representation(self, data: Any) -> list:
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.child.context["effective"] = analysis_effective_map(items)  # type: ignore[union-attr]
+        return super().to_representation(items)
+
+
 class FeedbackOutSerializer(serializers.ModelSerializer):
+    """A feedback item with its effective analysis: people's corrections override the model."""
+
     client_name = serializers.CharField(source="client.name", default=None, allow_null=True)
+    sentiment_confidence = serializers.SerializerMethodField()
     emotions = serializers.SerializerMethodField()
     themes = serializers.SerializerMethodField()
+    corrections = serializers.SerializerMethodField()
 
     class Meta:
         model = Feedback
+        list_serializer_class = FeedbackListOutSerializer
         fields = [
             "id",
             "channel",
@@ -46,39 +72,42 @@ class FeedbackOutSerializer(serializers.ModelSerializer):
             "analysis_status",
             "sentiment",
             "sentiment_value",
+            "sentiment_confidence",
             "emotions",
             "themes",
+            "corrections",
         ]
 
-    @staticmethod
-    def _latest(rows: list) -> list:
-        # Prefetched rows of every analysis; keep the newest analysis's.
-        if not rows:
-            return []
-        newest = max(r.analysis_id for r in rows)
-        return [r for r in rows if r.analysis_id == newest]
+    def _effective(self, obj: Feedback) -> EffectiveAnalysis:
+        found = self.context.get("effective", {}).get(obj.pk)
+        return found if found is not None else analysis_effective(feedback=obj)
+
+    def get_sentiment_confidence(self, obj: Feedback) -> float | None:
+        return self._effective(obj).sentiment_confidence
 
     @extend_schema_field(EmotionOutSerializer(many=True))
     def get_emotions(self, obj: Feedback) -> list[dict]:
-        rows = self._latest(list(obj.emotion_tags.all()))
-        return EmotionOutSerializer(
-            [{"label": r.label, "score": r.score} for r in rows], many=True
-        ).data
+        rows = [{"label": e.label, "score": e.score} for e in self._effective(obj).emotions]
+        return EmotionOutSerializer(rows, many=True).data
 
     @extend_schema_field(ThemeOutSerializer(many=True))
     def get_themes(self, obj: Feedback) -> list[dict]:
-        rows = self._latest(list(obj.themes.all()))
         data = [
             {
-                "brand_promise_id": r.brand_promise_id,
-                "brand_promise": r.brand_promise.name,
-                "score": r.score,
-                "sentiment": r.sentiment,
-                "evidence": evidence_texts(r.evidence),
+                "brand_promise_id": t.promise_id,
+                "brand_promise": t.promise,
+                "score": t.score,
+                "sentiment": t.sentiment,
+                "evidence": t.evidence,
             }
-            for r in rows
+            for t in self._effective(obj).themes
         ]
         return ThemeOutSerializer(data, many=True).data
+
+    @extend_schema_field(CorrectionOutSerializer(many=True))
+    def get_corrections(self, obj: Feedback) -> list[dict]:
+        rows = [asdict(c) for c in self._effective(obj).corrections]
+        return CorrectionOutSerializer(rows, many=True).data
 
 
 class FeedbackInSerializer(serializers.Serializer):

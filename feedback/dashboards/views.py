@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from feedback.access import MemberRequest, member_required
+from feedback.analysis import analysis_effective_map
 from feedback.dashboards import selectors as sel
 from feedback.dashboards.health import client_health, early_warnings
 from feedback.models import CaseEvent, Channel, Client, Member, Touchpoint
@@ -76,9 +77,10 @@ def client_page(request: MemberRequest, pk: int) -> HttpResponse:
     replies = CaseEvent.objects.filter(
         case__client=client, kind__in=["reply", "resolved"]
     ).select_related("actor", "case")[:100]
+    effective = analysis_effective_map(feedback)
     timeline = sorted(
-        [("feedback", item.received_at, item) for item in feedback]
-        + [("event", e.created_at, e) for e in replies],
+        [("feedback", item.received_at, item, effective[item.pk]) for item in feedback]
+        + [("event", e.created_at, e, None) for e in replies],
         key=lambda t: t[1],
         reverse=True,
     )

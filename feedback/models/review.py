@@ -147,14 +147,16 @@ class TagKind(models.TextChoices):
     SENTIMENT = "sentiment", "Sentiment"
     EMOTION = "emotion", "Emotion"
     THEME = "theme", "Theme (brand promise)"
+    POLARITY = "polarity", "Sentiment toward a brand promise"
 
 
 class TagCorrection(models.Model):
     """A person's correction of a predicted tag: a labelled example for the firm's models.
 
     One row per (feedback, kind, key), upserted, so the latest judgement wins. `key` is
-    "sentiment", the emotion label, or the brand promise id; `value` is the sentiment label or
-    "present"/"absent"."""
+    "sentiment", the emotion label, or the brand promise id (themes and polarity); `value` is a
+    sentiment label (sentiment, polarity) or "present"/"absent" (emotions, themes). Corrections
+    also override the model on that item everywhere (see feedback.review.corrections)."""
 
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="tag_corrections")
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="tag_corrections")

@@ -8,17 +8,15 @@ from dataclasses import asdict, dataclass, field
 
 from django.db import IntegrityError, transaction
 
+from feedback.analysis import EffectiveAnalysis, analysis_effective
 from feedback.models import (
     PRIORITY_ORDER,
-    Analysis,
-    EmotionTag,
     Feedback,
     Firm,
     Priority,
     Rule,
     RuleKind,
     Sentiment,
-    ThemeMention,
 )
 
 CHURN_PHRASES = [
@@ -95,15 +93,6 @@ def rule_defaults_ensure(*, firm: Firm) -> list[Rule]:
     return sorted(existing.values(), key=lambda r: r.kind)
 
 
-def analysis_current(*, feedback: Feedback) -> Analysis | None:
-    """The newest analysis of the feedback's current text (stale analyses are ignored)."""
-    return (
-        Analysis.objects.filter(feedback=feedback, text_hash=feedback.text_hash)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
 def sentences_split(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
@@ -115,7 +104,10 @@ def _phrase_pattern(phrases: list[str]) -> re.Pattern | None:
     return re.compile(r"\b(" + "|".join(cleaned) + r")\b", re.IGNORECASE)
 
 
-def _negative_confidence(feedback: Feedback, analysis: Analysis | None) -> float | None:
+def _negative_confidence(feedback: Feedback, effective: EffectiveAnalysis) -> float | None:
+    if effective.sentiment_correction is not None:
+        return 1.0 if effective.sentiment == Sentiment.NEGATIVE else 0.0
+    analysis = effective.analysis
     if analysis is not None and isinstance(analysis.sentiment_scores, dict):
         value = analysis.sentiment_scores.get(Sentiment.NEGATIVE)
         if isinstance(value, int | float):
@@ -127,30 +119,30 @@ def _negative_confidence(feedback: Feedback, analysis: Analysis | None) -> float
 
 
 def rules_evaluate(*, feedback: Feedback, rules: list[Rule]) -> list[RuleMatch]:
-    """Every enabled rule the feedback matches, with a human-readable reason and evidence."""
-    analysis = analysis_current(feedback=feedback)
+    """Every enabled rule the feedback matches, with a human-readable reason and evidence. Reads
+    the effective analysis: people's corrections count, not the model's tags they replaced."""
+    effective = analysis_effective(feedback=feedback)
     matches: list[RuleMatch] = []
     for rule in rules:
         if not rule.enabled:
             continue
-        match = _evaluate_one(rule, feedback, analysis)
+        match = _evaluate_one(rule, feedback, effective)
         if match is not None:
             matches.append(match)
     return matches
 
 
-def _evaluate_one(rule: Rule, feedback: Feedback, analysis: Analysis | None) -> RuleMatch | None:
+def _evaluate_one(rule: Rule, feedback: Feedback, effective: EffectiveAnalysis) -> RuleMatch | None:
     kind, threshold = rule.kind, rule.threshold
     if kind == RuleKind.NEGATIVE_SENTIMENT:
-        confidence = _negative_confidence(feedback, analysis)
+        confidence = _negative_confidence(feedback, effective)
         limit = 0.8 if threshold is None else threshold
         if confidence is not None and confidence >= limit:
             return RuleMatch(kind, rule.priority, f"Negative sentiment ({confidence:.0%})")
-    elif kind == RuleKind.STRONG_EMOTION and analysis is not None:
+    elif kind == RuleKind.STRONG_EMOTION:
         wanted = {str(label).lower() for label in rule.labels}
         limit = 0.5 if threshold is None else threshold
-        tags = EmotionTag.objects.filter(analysis=analysis, label__in=wanted, score__gte=limit)
-        found = sorted((t.label, t.score) for t in tags)
+        found = [(label, s) for label, s in effective.emotion_scores(wanted) if s >= limit]
         if found:
             names = ", ".join(f"{label} ({score:.0%})" for label, score in found)
             return RuleMatch(kind, rule.priority, f"Strong emotion: {names}")
@@ -171,32 +163,16 @@ def _evaluate_one(rule: Rule, feedback: Feedback, analysis: Analysis | None) -> 
                 return RuleMatch(
                     kind, rule.priority, "Talk of leaving: " + ", ".join(phrases), hits[:5]
                 )
-    elif kind == RuleKind.PROMISE_NEGATIVE and analysis is not None:
+    elif kind == RuleKind.PROMISE_NEGATIVE:
         limit = 0.0 if threshold is None else threshold
-        mentions = sorted(
-            ThemeMention.objects.filter(
-                analysis=analysis, sentiment=Sentiment.NEGATIVE, score__gte=limit
-            ).select_related("brand_promise"),
-            key=lambda m: m.brand_promise.name,
-        )
+        mentions = [
+            t for t in effective.themes if t.sentiment == Sentiment.NEGATIVE and t.score >= limit
+        ]
         if mentions:
-            names = ", ".join(m.brand_promise.name for m in mentions)
-            evidence = [s for m in mentions for s in evidence_texts(m.evidence)][:5]
+            names = ", ".join(t.promise for t in mentions)
+            evidence = [s for t in mentions for s in t.evidence][:5]
             return RuleMatch(kind, rule.priority, f"Brand promise at risk: {names}", evidence)
     return None
-
-
-def evidence_texts(evidence: object) -> list[str]:
-    """Evidence sentences as plain strings, whether stored as strings or as dicts."""
-    texts: list[str] = []
-    for item in evidence if isinstance(evidence, list) else []:
-        if isinstance(item, str):
-            texts.append(item)
-        elif isinstance(item, dict):
-            text = item.get("text") or item.get("sentence")
-            if isinstance(text, str):
-                texts.append(text)
-    return texts
 
 
 def priority_highest(matches: list[RuleMatch]) -> str:

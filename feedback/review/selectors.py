@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from feedback.analysis import analysis_current, evidence_texts
 from feedback.models import (
     Analysis,
     BrandPromise,
@@ -20,7 +21,7 @@ from feedback.models import (
     Rule,
     ThemeMention,
 )
-from feedback.review.rules import DEFAULT_RULES, analysis_current, evidence_texts
+from feedback.review.rules import DEFAULT_RULES
 
 QUEUE_VIEWS = ("mine", "team", "overdue", "all")
 

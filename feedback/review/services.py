@@ -24,9 +24,7 @@ from feedback.models import (
     Priority,
     Role,
     Rule,
-    TagCorrection,
 )
-from feedback.review.corrections import tag_correct
 from feedback.review.events import case_payload
 from feedback.review.notify import escalation_notify
 from feedback.review.rules import priority_highest, rule_defaults_ensure, rules_evaluate
@@ -225,15 +223,6 @@ def cases_escalate_overdue(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def case_tag_correct(
-    *, case: Case, member: Member, kind: str, key: str, value: str
-) -> TagCorrection:
-    """Correct a tag of the case's feedback; only someone who may act on the case may."""
-    if not case_can_act(member=member, case=case):
-        raise PermissionDenied
-    return tag_correct(feedback=case.feedback, member=member, kind=kind, key=key, value=value)
-
-
 @dataclass(frozen=True)
 class RuleChange:
     """One rule as submitted: raw strings, validated by `rules_update`. A blank threshold is

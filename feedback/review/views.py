@@ -9,8 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from feedback.access import MemberRequest, member_required
+from feedback.analysis import analysis_effective
 from feedback.models import Case, CaseOutcome, Priority, Role, RuleKind, Sentiment
 from feedback.review import services
+from feedback.review.corrections import case_tag_correct
 from feedback.review.selectors import (
     QUEUE_VIEWS,
     brand_promise_active_list,
@@ -73,6 +75,7 @@ def _case_context(request: MemberRequest, case: Case, error: object = None) -> d
         "case": case,
         "feedback": case.feedback,
         "analysis": reading.analysis,
+        "effective": analysis_effective(feedback=case.feedback),
         "themes": reading.themes,
         "emotions": reading.emotions,
         "segments": _highlight(case.feedback.text, reading.evidence),
@@ -168,7 +171,7 @@ def case_correct(request: MemberRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda c: services.case_tag_correct(
+        lambda c: case_tag_correct(
             case=c,
             member=request.member,
             kind=request.POST.get("kind", ""),

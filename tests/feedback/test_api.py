@@ -124,8 +124,9 @@ def test_list_endpoints_pin_their_query_counts(
     browser = browser_for(admin_member)
     browser.get(reverse("api-case-list"))  # warm the session
 
-    # when / then: session + user + member, count, rows (+ prefetches), whatever the size
-    with django_assert_num_queries(7):
+    # when / then: session + user + member, count, rows, and the page's effective analyses
+    # (analyses, emotion tags, promise mentions, corrections), whatever the size
+    with django_assert_num_queries(9):
         assert browser.get(reverse("api-feedback-list")).json()["count"] == 20
     with django_assert_num_queries(5):
         assert browser.get(reverse("api-case-list")).json()["count"] == 20

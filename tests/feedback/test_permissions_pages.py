@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 # Never shown to anybody outside the firm: the complaint, the client's name, the campaign.
 SECRETS = ("Nobody answered my calls", "Globex Corp", "Matter close CSAT")
-MEMBER_AREAS = ("review/", "dashboard/", "campaigns/", "listening/", "api/v1/")
+MEMBER_AREAS = ("review/", "dashboard/", "feedback/", "campaigns/", "listening/", "api/v1/")
 
 
 def _is_member_route(route: str) -> bool:
@@ -66,6 +66,9 @@ def member_urls(case, campaign, client_of, api_source, api_key, firm) -> dict[st
         "dashboards:overview": {},
         "dashboards:export": {"chart": "sentiment"},
         "dashboards:client": {"pk": client_of.pk},
+        "items:detail": {"pk": case.feedback_id},
+        "items:correct": {"pk": case.feedback_id},
+        "items:quick_look": {},
         "campaigns_members:audit_csv": {"pk": campaign.pk},
         "campaigns_members:client_skips": {"pk": client_of.pk},
         "campaigns_members:trigger": {"pk": campaign.pk},
@@ -153,6 +156,8 @@ PAGE_MATRIX = {
     "dashboards:overview": (302, 302, 403, 200, 200, 200, 200),
     "dashboards:export": (302, 302, 403, 200, 200, 200, 200),
     "dashboards:client": (302, 302, 403, 200, 200, 200, 404),
+    "items:detail": (302, 302, 403, 200, 200, 200, 404),
+    "items:quick_look": (302, 302, 403, 200, 200, 200, 200),
     "campaigns_members:audit_csv": (302, 302, 404, 404, 200, 200, 404),
     "campaigns_members:client_skips": (302, 302, 404, 200, 200, 200, 404),
     "listening:email_upload": (302, 302, 403, 403, 200, 200, 404),
@@ -166,6 +171,7 @@ POST_MATRIX = {
     "review:note": ({"body": "Seen"}, (302, 302, 403, 302, 403, 302, 404)),
     "review:reply": ({"body": "Sorry"}, (302, 302, 403, 302, 403, 302, 404)),
     "review:correct": ({}, (302, 302, 403, 400, 403, 400, 404)),
+    "items:correct": ({}, (302, 302, 403, 400, 403, 400, 404)),
     "review:reassign": ({"owner": "teammate"}, (302, 302, 403, 302, 403, 302, 404)),
     "review:resolve": ({"outcome": "addressed"}, (302, 302, 403, 302, 403, 302, 404)),
     "review:api_key_revoke": ({}, (302, 302, 403, 403, 403, 302, 404)),

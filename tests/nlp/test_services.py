@@ -175,4 +175,5 @@ def test_a_batch_is_written_in_a_fixed_number_of_queries(nlp_engine, api_source,
             status, _, analyses, tags, themes = _state(fb)
             assert status == AnalysisStatus.DONE and len(analyses) == 1 and tags
             assert themes and themes[0][0] == "Responsiveness"
-    assert counts[0] == counts[1] <= 10
+    # (one of them looks up people's corrections to re-apply; these items have none)
+    assert counts[0] == counts[1] <= 11
