@@ -100,7 +100,7 @@ def test_link_email_is_sent_once_and_signs_the_contact_in(client, firm, contact,
     # when the contact opens it: a confirmation page that consumes nothing (mail scanners)
     page = client.get(url)
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert MagicLink.objects.get().used_at is None
     # and confirms
     response = client.post(url)
