@@ -18,6 +18,7 @@ from feedback.models import Channel, Contact, Engagement, Firm, Source, Touchpoi
 from feedback.services import IngestResult, audit_record, feedback_ingest
 from listening.portal.models import MagicLink
 from listening.portal.tokens import MagicLinkInvalid, magic_token_make, magic_token_read
+from listening.services.triage import triage_item_open
 
 __all__ = ["MagicLinkInvalid"]
 
@@ -57,15 +58,18 @@ def form_source_create(
     return source
 
 
+@transaction.atomic
 def form_feedback_submit(*, source: Source, submission: FormSubmission) -> IngestResult:
     """Save one web-form submission as Feedback.
 
     A known sender e-mail is linked to its contact and client; an unknown one is saved all the
-    same (it lands in triage). An engagement reference is linked only when it names exactly one
-    of the firm's engagements (of the sender's client, when the sender is known); otherwise it is
-    kept in `raw` rather than refused, so that a mistyped matter number loses nothing and the
-    form cannot be used to probe which references exist. Idempotent per `submission_id` (the
-    form's hidden field): a double-click or a retried post returns the first item.
+    same and listed for triage with the name and matter typed (a comment without an address is
+    kept but not listed: nobody could be made its contact). An engagement reference is linked
+    only when it names exactly one of the firm's engagements (of the sender's client, when the
+    sender is known); otherwise it is kept in `raw` rather than refused, so that a mistyped
+    matter number loses nothing and the form cannot be used to probe which references exist.
+    Idempotent per `submission_id` (the form's hidden field): a double-click or a retried post
+    returns the first item.
     """
     firm = source.firm
     email = submission.email.strip().lower()
@@ -96,7 +100,7 @@ def form_feedback_submit(*, source: Source, submission: FormSubmission) -> Inges
         },
         "meta": submission.meta,
     }
-    return feedback_ingest(
+    result = feedback_ingest(
         source=source,
         text=submission.text,
         external_id=f"form:{submission.submission_id}" if submission.submission_id else None,
@@ -109,6 +113,13 @@ def form_feedback_submit(*, source: Source, submission: FormSubmission) -> Inges
         rating_scale=10 if submission.rating is not None else None,
         raw=raw,
     )
+    if result.created and email and result.feedback.contact_id is None:
+        triage_item_open(
+            feedback=result.feedback,
+            sender_name=submission.name,
+            reference=submission.engagement_reference,
+        )
+    return result
 
 
 def portal_source_get_or_create(*, firm: Firm) -> Source:

@@ -5,9 +5,34 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from feedback.models import Client, Contact, Feedback, Member
+from feedback.models import Case, Client, Contact, Feedback, Member
 from feedback.services import audit_record
 from listening.models import TriageItem
+
+
+def triage_item_open(
+    *, feedback: Feedback, sender_name: str = "", reference: str = ""
+) -> TriageItem:
+    """List feedback from an unknown sender for triage. Call it in the transaction that created
+    `feedback`: nobody else can see the row yet, so a plain insert cannot race (one query)."""
+    return TriageItem.objects.create(
+        feedback=feedback,
+        firm_id=feedback.firm_id,
+        sender=feedback.sender,
+        sender_name=sender_name[:200],
+        reference=reference[:100],
+    )
+
+
+def _cases_attribute(*, feedback_ids: list[int], client: Client) -> None:
+    """Cases opened while the sender was unknown had no client and so no owner: give them the
+    client and, where still unowned, its first account manager (as `case_open_for_feedback`
+    does for a known sender)."""
+    cases = Case.objects.filter(feedback_id__in=feedback_ids, client__isnull=True)
+    owner = client.account_managers.order_by("pk").first()
+    if owner is not None:
+        cases.filter(owner__isnull=True).update(owner=owner)
+    cases.update(client=client)
 
 
 @transaction.atomic
@@ -27,7 +52,9 @@ def triage_assign(*, member: Member, item: TriageItem, client: Client, name: str
     except ValidationError as exc:
         raise ValidationError({"sender": "The sender is not an e-mail address."}) from exc
     contact, _ = Contact.objects.get_or_create(
-        firm_id=member.firm_id, email=email, defaults={"client": client, "name": name[:200]}
+        firm_id=member.firm_id,
+        email=email,
+        defaults={"client": client, "name": (name or item.sender_name)[:200]},
     )
     if contact.client_id != client.pk:
         raise ValidationError(
@@ -38,9 +65,9 @@ def triage_assign(*, member: Member, item: TriageItem, client: Client, name: str
         .filter(firm_id=member.firm_id, sender__iexact=email, resolved_at__isnull=True)
         .values_list("pk", "feedback_id")
     )
-    Feedback.objects.filter(pk__in=[f for _, f in open_items]).update(
-        contact=contact, client=client
-    )
+    feedback_ids = [f for _, f in open_items]
+    Feedback.objects.filter(pk__in=feedback_ids).update(contact=contact, client=client)
+    _cases_attribute(feedback_ids=feedback_ids, client=client)
     resolved = TriageItem.objects.filter(pk__in=[p for p, _ in open_items]).update(
         resolved_at=timezone.now()
     )
