@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import Channel, Contact, Engagement, Firm, Source, Touchpoint
+from feedback.review.notify import firm_sender
 from feedback.services import IngestResult, audit_record, feedback_ingest
 from listening.portal.models import MagicLink
 from listening.portal.tokens import MagicLinkInvalid, magic_token_make, magic_token_read
@@ -210,7 +211,7 @@ def magic_link_send(*, magic_link_id: int) -> bool:
         send_mail(
             subject=f"Your sign-in link for {link.firm.name}",
             message=render_to_string("portal/email/magic_link.txt", context),
-            from_email=None,
+            from_email=firm_sender(link.firm),
             recipient_list=[link.email],
         )
     except Exception:

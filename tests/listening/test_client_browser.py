@@ -131,7 +131,8 @@ def test_client_answers_the_survey_from_the_emailed_link(page, live_server, invi
     page.click("button:has-text('Send')")
     page.wait_for_selector("h1:has-text('Thank you')")
 
-    # then the answer and its Feedback are stored
+    # then the e-mail came from the firm, and the answer and its Feedback are stored
+    assert mail.outbox[-1].from_email == "Acme Legal LLP <earshot@localhost>"
     response = Response.objects.get(invitation=invitation)
     assert (response.score, response.comment) == (9, "Quick and clear advice.")
     assert response.feedback.text == "Quick and clear advice."
