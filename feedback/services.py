@@ -19,6 +19,7 @@ from feedback.enqueue import task_send, task_send_on_commit
 from feedback.models import (
     AnalysisStatus,
     AuditEvent,
+    Case,
     Client,
     Contact,
     Engagement,
@@ -231,12 +232,20 @@ def feedback_text_replace(
 @transaction.atomic
 def feedback_attribute(*, firm: Firm, feedback_ids: list[int], contact: Contact) -> int:
     """Attribute feedback items of `firm` to `contact` and to the contact's client. Items of
-    another firm are left alone. Returns how many rows were updated; running it twice is
-    harmless."""
+    another firm are left alone. Cases opened while the sender was unknown had no client and so
+    no owner: they get the client and, where still unowned, its first account manager (as
+    `case_open_for_feedback` does for a known sender). Returns how many feedback rows were
+    updated; running it twice is harmless."""
     _check_same_firm(firm, contact=contact)
-    return Feedback.objects.filter(firm=firm, pk__in=feedback_ids).update(
+    updated = Feedback.objects.filter(firm=firm, pk__in=feedback_ids).update(
         contact=contact, client_id=contact.client_id
     )
+    cases = Case.objects.filter(firm=firm, feedback_id__in=feedback_ids, client__isnull=True)
+    owner = contact.client.account_managers.order_by("pk").first()
+    if owner is not None:
+        cases.filter(owner__isnull=True).update(owner=owner)
+    cases.update(client_id=contact.client_id)
+    return updated
 
 
 def feedback_sweep_unanalysed(*, older_than: datetime, max_attempts: int = 5) -> int:

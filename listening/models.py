@@ -39,6 +39,10 @@ class TriageItem(models.Model):
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="triage_items")
     feedback = models.OneToOneField(Feedback, on_delete=models.CASCADE, related_name="triage")
     sender = models.CharField(max_length=254, blank=True)
+    # What the sender told us about themselves (a web form's name and matter fields), so the
+    # person triaging sees it and the new contact gets it.
+    sender_name = models.CharField(max_length=200, blank=True)
+    reference = models.CharField(max_length=100, blank=True, help_text="Matter they typed.")
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -8,6 +8,10 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Pages with a token in their URL (magic links, survey links) must not leak it cross-origin, yet
+# their forms need the browser's real Origin for the CSRF check: "no-referrer" would send
+# `Origin: null`. "same-origin" does both (Django's default, pinned here on purpose).
+SECURE_REFERRER_POLICY = "same-origin"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -7,17 +7,45 @@ and never a join chain.
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f4e79.")
 
 
 class Firm(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     timezone = models.CharField(max_length=64, default="UTC")
+    # Branding of the client-facing pages (portal, surveys, web form): the firm's, not ours.
+    logo_url = models.URLField(blank=True, help_text="An image shown on client pages.")
+    primary_colour = models.CharField(max_length=7, default="#1f4e79", validators=[HEX_COLOUR])
+    reply_from_email = models.EmailField(
+        blank=True, help_text="Sender of replies to clients. Defaults to DEFAULT_FROM_EMAIL."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # The colour is written into a style attribute: only a plain hex value may get there.
+            models.CheckConstraint(
+                condition=Q(primary_colour__regex=r"^#[0-9a-fA-F]{6}$"),
+                name="firm_primary_colour_hex",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def on_primary_colour(self) -> str:
+        """Black or white, whichever reads better on `primary_colour` (WCAG relative luminance)."""
+        channels = [int(self.primary_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        # Contrast with white is 1.05 / (L + 0.05); with black (L + 0.05) / 0.05.
+        return "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "#111111"
 
 
 class Role(models.TextChoices):

@@ -1,6 +1,7 @@
 """Messages that leave Earshot about cases: email to people, webhooks to systems."""
 
 import logging
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -8,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.models import Case, CaseEvent, Member, Role
+from feedback.models import Case, CaseEvent, Feedback, Firm, Member, Role
 from feedback.review.events import case_payload
 from feedback.webhooks import webhook_event_emit
 
@@ -101,10 +102,23 @@ def case_reply_send(*, event_id: int) -> bool:
         subject = feedback.subject or "Your feedback"
         send_mail(
             subject=subject if subject.lower().startswith("re:") else f"Re: {subject}",
-            message=event.body,
-            from_email=None,
+            message=_reply_body(event.body, feedback),
+            from_email=firm_sender(event.case.firm),
             recipient_list=[event.data["to"]],
         )
         event.data = {**event.data, "sent_at": timezone.now().isoformat()}
         event.save(update_fields=["data"])
     return True
+
+
+def firm_sender(firm: Firm) -> str:
+    """`"Firm name" <address>`: the firm's reply address, else DEFAULT_FROM_EMAIL's address.
+    A client replies to the firm, not to the software it uses."""
+    _, address = parseaddr(firm.reply_from_email or settings.DEFAULT_FROM_EMAIL)
+    return formataddr((firm.name, address))
+
+
+def _reply_body(body: str, feedback: Feedback) -> str:
+    # Quote what the client wrote, so the reply makes sense on its own in their inbox.
+    quoted = "\n".join(f"> {line}" for line in feedback.text.splitlines())
+    return f"{body}\n\nOn {feedback.received_at:%d %B %Y}, you wrote:\n{quoted}\n"

@@ -1,6 +1,8 @@
 """Building survey emails: HTML + text alternatives, the firm's name and colour, and one-click
 opt-out headers (RFC 2369 List-Unsubscribe, RFC 8058 List-Unsubscribe-Post)."""
 
+from email.utils import formataddr, parseaddr
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -46,7 +48,9 @@ def invitation_message(invitation: Invitation, *, reminder: bool = False) -> Ema
     message = EmailMultiAlternatives(
         subject=subject[:200],
         body=render_to_string("campaigns/email/invitation.txt", context),
-        from_email=policy.from_email or settings.DEFAULT_FROM_EMAIL,
+        from_email=formataddr(
+            (invitation.firm.name, parseaddr(policy.from_email or settings.DEFAULT_FROM_EMAIL)[1])
+        ),
         to=[invitation.contact.email],
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",

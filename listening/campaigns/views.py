@@ -7,11 +7,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from feedback.models import Client
+from feedback.models import Client, Firm
 from listening.campaigns import emails, selectors, tokens
 from listening.campaigns.models import SCORE_RANGE, Campaign, Invitation, Response
 from listening.campaigns.services.optout import contact_opt_out
@@ -19,19 +20,38 @@ from listening.campaigns.services.responses import response_submit
 from listening.portal.throttle import throttle_hit
 
 
-def _problem(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
+def _problem(
+    request: HttpRequest, *, title: str, message: str, status: int, firm: Firm | None = None
+) -> HttpResponse:
     return render(
         request,
         "campaigns/problem.html",
-        {"title": title, "message": message},
+        {"title": title, "message": message, "firm": firm},
         status=status,
     )
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
-    # The page carries a bearer link: keep it out of shared caches and referrers.
+    # The page carries a bearer link: keep it out of shared caches and other sites' referrers.
+    # Not "no-referrer": Chromium then posts the page's form with `Origin: null`, which Django's
+    # CSRF check refuses; "same-origin" sends the real Origin to us and nothing to anyone else.
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _one_click_score(raw: str, low: int, high: int) -> int | None:
+    """The score of an e-mailed one-click link (`?score=N`), or None when absent or invalid."""
+    try:
+        score = int(raw)
+    except ValueError:
+        return None
+    return score if low <= score <= high else None
+
+
+def _see_other(to: str) -> HttpResponse:
+    response = redirect(to)
+    response.status_code = 303  # POST -> GET, so a reload does not re-post
     return response
 
 
@@ -61,7 +81,7 @@ def _rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 @_rate_limited
 @require_http_methods(["GET", "POST"])
-def respond(request: HttpRequest, token: str) -> HttpResponse:
+def respond(request: HttpRequest, token: str) -> HttpResponse:  # noqa: PLR0911
     """GET shows the question (a score may be pre-selected from the email); POST records the
     answer. Submitting again updates the same answer while the link is valid."""
     try:
@@ -93,10 +113,12 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
                 title="This survey was withdrawn",
                 message="There is nothing to answer here. Thank you.",
                 status=410,
+                firm=invitation.firm,
             )
         )
     existing = Response.objects.filter(invitation=invitation).first()
     low, high = SCORE_RANGE[invitation.kind]
+    one_click = _one_click_score(request.GET.get("score", ""), low, high)
     context = {
         "invitation": invitation,
         "firm": invitation.firm,
@@ -104,7 +126,10 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         "scores": list(range(low, high + 1)),
         "low": low,
         "high": high,
-        "selected": request.GET.get("score", existing.score if existing else ""),
+        "selected": one_click if one_click is not None else (existing.score if existing else ""),
+        # A GET never records (link scanners and previews fetch every link of an e-mail); the
+        # page posts the clicked score itself, from the person's browser, unless already stored.
+        "one_click": one_click is not None and (existing is None or existing.score != one_click),
         "comment": existing.comment if existing else "",
         "answered": existing is not None,
         "errors": {},
@@ -120,6 +145,9 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         general = errors.pop("__all__", []) if errors else exc.messages
         context.update(selected=score, comment=comment, errors=errors, general_errors=general)
         return _no_store(render(request, "campaigns/respond.html", context, status=400))
+    if request.POST.get("then") == "comment":
+        # One-click score recorded: back to the page (without ?score) to add a reason.
+        return _no_store(_see_other(reverse("campaigns:respond", args=[token])))
     return _no_store(
         render(request, "campaigns/thanks.html", {"firm": invitation.firm, "response": response})
     )

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +15,11 @@ from django.utils import timezone
 from config.queues import SEND_MAGIC_LINK_TASK
 from feedback.enqueue import task_send_on_commit
 from feedback.models import Channel, Contact, Engagement, Firm, Source, Touchpoint
+from feedback.review.notify import firm_sender
 from feedback.services import IngestResult, audit_record, feedback_ingest
 from listening.portal.models import MagicLink
 from listening.portal.tokens import MagicLinkInvalid, magic_token_make, magic_token_read
+from listening.services.triage import triage_item_open
 
 __all__ = ["MagicLinkInvalid"]
 
@@ -53,15 +56,18 @@ def form_source_create(
     return source
 
 
+@transaction.atomic
 def form_feedback_submit(*, source: Source, submission: FormSubmission) -> IngestResult:
     """Save one web-form submission as Feedback.
 
     A known sender e-mail is linked to its contact and client; an unknown one is saved all the
-    same (it lands in triage). An engagement reference is linked only when it names exactly one
-    of the firm's engagements (of the sender's client, when the sender is known); otherwise it is
-    kept in `raw` rather than refused, so that a mistyped matter number loses nothing and the
-    form cannot be used to probe which references exist. Idempotent per `submission_id` (the
-    form's hidden field): a double-click or a retried post returns the first item.
+    same and listed for triage with the name and matter typed (a comment without an address is
+    kept but not listed: nobody could be made its contact). An engagement reference is linked
+    only when it names exactly one of the firm's engagements (of the sender's client, when the
+    sender is known); otherwise it is kept in `raw` rather than refused, so that a mistyped
+    matter number loses nothing and the form cannot be used to probe which references exist.
+    Idempotent per `submission_id` (the form's hidden field): a double-click or a retried post
+    returns the first item.
     """
     firm = source.firm
     email = submission.email.strip().lower()
@@ -92,7 +98,7 @@ def form_feedback_submit(*, source: Source, submission: FormSubmission) -> Inges
         },
         "meta": submission.meta,
     }
-    return feedback_ingest(
+    result = feedback_ingest(
         source=source,
         text=submission.text,
         external_id=f"form:{submission.submission_id}" if submission.submission_id else None,
@@ -105,6 +111,13 @@ def form_feedback_submit(*, source: Source, submission: FormSubmission) -> Inges
         rating_scale=10 if submission.rating is not None else None,
         raw=raw,
     )
+    if result.created and email and result.feedback.contact_id is None:
+        triage_item_open(
+            feedback=result.feedback,
+            sender_name=submission.name,
+            reference=submission.engagement_reference,
+        )
+    return result
 
 
 def portal_source_get_or_create(*, firm: Firm) -> Source:
@@ -189,7 +202,7 @@ def magic_link_send(*, magic_link_id: int) -> bool:
         send_mail(
             subject=f"Your sign-in link for {link.firm.name}",
             message=render_to_string("portal/email/magic_link.txt", context),
-            from_email=None,
+            from_email=firm_sender(link.firm),
             recipient_list=[link.email],
         )
     except Exception:

@@ -5,9 +5,23 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from feedback.models import Client, Contact, Member
+from feedback.models import Client, Contact, Feedback, Member
 from feedback.services import audit_record, feedback_attribute
 from listening.models import TriageItem
+
+
+def triage_item_open(
+    *, feedback: Feedback, sender_name: str = "", reference: str = ""
+) -> TriageItem:
+    """List feedback from an unknown sender for triage. Call it in the transaction that created
+    `feedback`: nobody else can see the row yet, so a plain insert cannot race (one query)."""
+    return TriageItem.objects.create(
+        feedback=feedback,
+        firm_id=feedback.firm_id,
+        sender=feedback.sender,
+        sender_name=sender_name[:200],
+        reference=reference[:100],
+    )
 
 
 @transaction.atomic
@@ -27,7 +41,9 @@ def triage_assign(*, member: Member, item: TriageItem, client: Client, name: str
     except ValidationError as exc:
         raise ValidationError({"sender": "The sender is not an e-mail address."}) from exc
     contact, _ = Contact.objects.get_or_create(
-        firm_id=member.firm_id, email=email, defaults={"client": client, "name": name[:200]}
+        firm_id=member.firm_id,
+        email=email,
+        defaults={"client": client, "name": (name or item.sender_name)[:200]},
     )
     if contact.client_id != client.pk:
         raise ValidationError(

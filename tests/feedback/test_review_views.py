@@ -123,6 +123,32 @@ def test_reply_is_emailed_to_the_contact_exactly_once(case, account_manager):
     assert mail.outbox[0].subject == "Re: Our matter"
 
 
+def test_reply_comes_from_the_firm_and_quotes_the_clients_comment(case, account_manager, firm):
+    # given a firm with its own reply address
+    firm.reply_from_email = "clients@acme.example"
+    firm.save()
+    browser_for(account_manager).post(reverse("review:reply", args=[case.pk]), {"body": "Sorry."})
+
+    # when
+    case_reply_send(event_id=CaseEvent.objects.get(kind="reply").pk)
+
+    # then the sender is the firm, and the client's words are quoted under the reply
+    message = mail.outbox[0]
+    assert message.from_email == "Acme Legal LLP <clients@acme.example>"
+    assert message.body.startswith("Sorry.\n\nOn ")
+    quoted = "\n".join(f"> {line}" for line in case.feedback.text.splitlines())
+    assert quoted in message.body
+
+
+def test_reply_without_a_firm_address_uses_the_default_sender_with_the_firm_name(
+    case, account_manager, settings
+):
+    settings.DEFAULT_FROM_EMAIL = "Earshot <earshot@mail.example>"
+    browser_for(account_manager).post(reverse("review:reply", args=[case.pk]), {"body": "Hi."})
+    case_reply_send(event_id=CaseEvent.objects.get(kind="reply").pk)
+    assert mail.outbox[0].from_email == "Acme Legal LLP <earshot@mail.example>"
+
+
 @pytest.mark.parametrize(
     ("name", "data"),
     [

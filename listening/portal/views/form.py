@@ -66,7 +66,7 @@ def _error(
 
 def _page(source: Source) -> dict:
     config = source.config or {}
-    return {"title": config.get("title") or f"Feedback for {source.firm.name}"}
+    return {"title": config.get("title") or f"Feedback for {source.firm.name}", "firm": source.firm}
 
 
 def _form_data(request: HttpRequest) -> QueryDict | dict | None:

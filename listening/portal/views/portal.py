@@ -121,8 +121,10 @@ def magic_link(request: HttpRequest, firm_slug: str, token: str) -> HttpResponse
             response = _see_other("portal:home", firm_slug=firm.slug)
     except MagicLinkInvalid:
         response = render(request, "portal/link_invalid.html", {"firm": firm}, status=400)
-    # The token is in this page's URL: never leak it to another site through Referer.
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # The token is in this page's URL: it must never reach another site through Referer, but
+    # "no-referrer" also makes Chromium post the form with `Origin: null`, which CSRF refuses.
+    # "same-origin" keeps the full URL for our own origin only (which knows the token anyway).
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -28,6 +28,42 @@ def test_survey_page_shows_the_question_with_the_firm_name(client, invitation):
     assert page["Cache-Control"] == "no-store"
 
 
+def test_one_click_link_records_nothing_on_get_and_asks_the_browser_to_send_it(client, invitation):
+    # when a link scanner (no JavaScript) fetches every score link of the e-mail
+    pages = [client.get(_url(invitation) + f"?score={n}") for n in range(0, 11)]
+
+    # then nothing is recorded, and each page carries the clicked score for the browser to send
+    assert not Response.objects.exists()
+    assert all(page.status_code == 200 for page in pages)
+    assert all(b"data-one-click" in page.content for page in pages)
+    assert b'value="2" checked' in pages[2].content
+    assert pages[2]["Referrer-Policy"] == "same-origin"
+
+
+def test_one_click_post_comes_back_to_the_page_and_the_same_score_is_not_resent(client, invitation):
+    # when the browser sends the one-click score
+    sent = client.post(_url(invitation), {"score": "2", "then": "comment"})
+
+    # then it is recorded and the client is sent back (without ?score) to add a reason
+    assert sent.status_code == 303
+    assert sent["Location"] == _url(invitation)
+    assert Response.objects.get(invitation=invitation).score == 2
+    # and opening the same e-mailed link again does not submit it again
+    again = client.get(_url(invitation) + "?score=2")
+    assert b"data-one-click" not in again.content
+    assert b"we have your answer" in again.content
+    # while a different score from the e-mail does
+    assert b"data-one-click" in client.get(_url(invitation) + "?score=7").content
+
+
+@pytest.mark.parametrize("score", ["11", "-1", "x", ""])
+def test_one_click_link_with_a_bad_score_preselects_nothing(client, invitation, score):
+    page = client.get(_url(invitation) + f"?score={score}")
+    assert page.status_code == 200
+    assert b"data-one-click" not in page.content
+    assert b"checked" not in page.content
+
+
 def test_answer_creates_a_response_and_survey_feedback(client, invitation, contact):
     # when the contact answers 3 with a reason
     page = client.post(_url(invitation), {"score": "3", "comment": "Invoices were late again."})

@@ -94,13 +94,14 @@ def test_link_email_is_sent_once_and_signs_the_contact_in(client, firm, contact,
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [contact.email]
+    assert message.from_email == "Acme Legal LLP <earshot@localhost>"  # the firm, not the vendor
     assert "30 minutes" in message.body
     url = re.search(r"http://testserver(/listen/portal/\S+)", message.body).group(1)
 
     # when the contact opens it: a confirmation page that consumes nothing (mail scanners)
     page = client.get(url)
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert MagicLink.objects.get().used_at is None
     # and confirms
     response = client.post(url)
