@@ -20,3 +20,5 @@ urlpatterns = [
     path("listen/", include("listening.portal.urls")),
     path("listening/", include("listening.urls")),
 ]
+
+handler400 = "feedback.api.errors.bad_request"

@@ -38,6 +38,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "feedback.api.errors.HostileJsonMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,7 +115,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "feedback.api.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS: dict[str, object] = {"TITLE": "Earshot API", "VERSION": "1.0.0"}
@@ -258,6 +259,9 @@ REVIEW_SLA_HOURS = {
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# SSRF guard: webhooks never reach loopback, private or link-local addresses (checked after DNS
+# resolution, on every redirect). Tests and local development turn this on to post to loopback.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "api_read": env("API_THROTTLE_READ", default="600/min"),
     "api_write": env("API_THROTTLE_WRITE", default="120/min"),
