@@ -334,6 +334,20 @@ CELERY_BEAT_SCHEDULE["listening-poll-due-sources"] = {
     "schedule": timedelta(minutes=1),
 }
 
+# --- sign-in throttling (django-axes): failed logins counted per account and per IP ---
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked once either the account or the client's IP has this many failures in a row.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+# Behind a proxy, set django-axes' AXES_IPWARE_META_PRECEDENCE_ORDER for the client's address.
+
 # --- nlp: engine options (nlp/) ---
 # Cosine threshold for zero-shot brand-promise matching (None = the engine's calibrated default).
 NLP_THEME_THRESHOLD = env.float("NLP_THEME_THRESHOLD", default=None)
