@@ -111,7 +111,7 @@ def run(*, n: int, kills: int, broker_cut_s: float, db_cut_s: float, log=print) 
     threads = [threading.Thread(target=ingest), threading.Thread(target=beat)]
     for t in threads:
         t.start()
-    killed = 0
+    killed = mid_batch = 0
     try:
         while killed < kills:
             # SIGKILL while a batch is claimed; wait for one if there is none yet
@@ -123,6 +123,9 @@ def run(*, n: int, kills: int, broker_cut_s: float, db_cut_s: float, log=print) 
                 ).exists()
             ):
                 time.sleep(0.02)
+            mid_batch += Feedback.objects.filter(
+                firm=firm, analysis_status=AnalysisStatus.RUNNING
+            ).exists()
             worker_kill(nlp)
             killed += 1
             if killed == kills // 2 and broker_cut_s:
@@ -171,6 +174,7 @@ def run(*, n: int, kills: int, broker_cut_s: float, db_cut_s: float, log=print) 
         "cases": Case.objects.filter(firm=firm).count(),
         "cases_missing": churn_items.filter(case__isnull=True).count(),
         "kills": killed,
+        "kills_mid_batch": mid_batch,
         "drain_s": round(drain_s, 1),
         "total_s": round(time.monotonic() - started, 1),
     }
