@@ -21,3 +21,5 @@ urlpatterns = [
     path("listen/", include("listening.portal.urls")),
     path("listening/", include("listening.urls")),
 ]
+
+handler400 = "feedback.api.hostile_input.bad_request"

@@ -108,11 +108,18 @@ def feedback_ingest(
     _check_same_firm(
         firm, contact=contact, client=client, touchpoint=touchpoint, engagement=engagement
     )
-    received_at = received_at or timezone.now()
     digest = text_hash(clean)
     if not external_id:
-        # Deterministic, so a replay of the same submission is still recognised.
-        external_id = "sha256:" + text_hash(f"{sender}|{received_at.isoformat()}|{digest}")
+        # Deterministic, so a retry of the same submission is recognised. Without a receipt
+        # time from the sender, the day stands in for it: the same words from the same sender
+        # to the same source on the same day (UTC) are one item.
+        if received_at is not None:
+            external_id = "sha256:" + text_hash(f"{sender}|{received_at.isoformat()}|{digest}")
+        else:
+            day = timezone.now().date().isoformat()
+            who = f"{sender}|{contact.pk if contact is not None else ''}"
+            external_id = "sha256:" + text_hash(f"{who}|day:{day}|{digest}")
+    received_at = received_at or timezone.now()
 
     candidate = Feedback(
         firm=firm,

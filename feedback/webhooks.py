@@ -6,7 +6,10 @@ HMAC-SHA256(endpoint.secret, f"{t}.{body}"). Receivers should reject old timesta
 
 import hashlib
 import hmac
+import http.client
+import ipaddress
 import json
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -89,6 +92,70 @@ def _body(delivery: WebhookDelivery) -> bytes:
     return json.dumps(envelope, sort_keys=True).encode()
 
 
+class TargetRefused(OSError):
+    """The endpoint's host resolves to an address Earshot must not reach (SSRF guard)."""
+
+
+def _address_allowed(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _guarded_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):  # type: ignore[attr-defined]  # noqa: ANN001
+    """socket.create_connection that resolves the host once, refuses it if any address is
+    loopback, private, link-local or otherwise not global, and connects to the address it checked
+    (no second lookup for a rebinding DNS server to answer differently)."""
+    host, port = address
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
+        refused = sorted({info[4][0] for info in infos if not _address_allowed(info[4][0])})
+        if refused:
+            raise TargetRefused(f"refused: {host} resolves to a non-public address {refused[0]}")
+    family, type_, proto, _, sockaddr = infos[0]
+    sock = socket.socket(family, type_, proto)
+    try:
+        if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
+            sock.settimeout(timeout)
+        if source_address:
+            sock.bind(source_address)
+        sock.connect(sockaddr)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class _GuardedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _guarded_connection
+
+
+class _GuardedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _guarded_connection
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):  # type: ignore[no-untyped-def]
+        return self.do_open(_GuardedHTTPConnection, req)
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):  # type: ignore[no-untyped-def]
+        return self.do_open(_GuardedHTTPSConnection, req)
+
+
+# Every connection, the first and each redirect's, goes through the guard; no proxy from the
+# environment is used (it would connect to the proxy, not to the checked address).
+_opener = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), _GuardedHTTPHandler(), _GuardedHTTPSHandler()
+)
+
+
 def _backoff(attempts: int) -> timedelta:
     base = settings.WEBHOOK_RETRY_BASE_SECONDS
     return timedelta(seconds=min(base * 2 ** (attempts - 1), 6 * 3600))
@@ -129,13 +196,16 @@ def webhook_deliver(*, delivery_id: int) -> str:
     )
     code: int | None = None
     error = ""
+    refused = False
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as resp:  # noqa: S310
+        with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as resp:
             code = resp.status
     except urllib.error.HTTPError as exc:
         code, error = exc.code, f"HTTP {exc.code}"
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        error = f"{exc.__class__.__name__}: {exc}"[:1000]
+        reason = getattr(exc, "reason", exc)
+        refused = isinstance(reason, TargetRefused)
+        error = str(reason) if refused else f"{exc.__class__.__name__}: {exc}"[:1000]
     attempts = delivery.attempts + 1
     fields: dict[str, object] = {
         "attempts": attempts,
@@ -144,7 +214,7 @@ def webhook_deliver(*, delivery_id: int) -> str:
     }
     if code is not None and 200 <= code < 300:
         fields.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=timezone.now())
-    elif attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+    elif refused or attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
         fields.update(status=WebhookDelivery.Status.FAILED)
     else:
         delay = _backoff(attempts)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "listening.campaigns",
     "listening.portal",
     "drf_spectacular_sidecar",
+    "axes",  # sign-in throttling, configured below
 ]
 
 MIDDLEWARE = [
@@ -42,6 +43,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "feedback.api.hostile_input.HostileJsonMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,7 +121,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "feedback.api.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "feedback.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
@@ -217,6 +220,9 @@ REVIEW_SLA_HOURS = {
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# SSRF guard: webhooks never reach loopback, private or link-local addresses (checked after DNS
+# resolution, on every redirect). Tests and local development turn this on to post to loopback.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 
 # --- listening: email, review sites, CSV import (listening/) ---
 # Fernet keys for channel credentials at rest (first encrypts, all decrypt). Empty = derived from
@@ -240,6 +246,18 @@ ANYMAIL = {
         "AMAZON_SES_AUTO_CONFIRM_SNS_SUBSCRIPTIONS", default=False
     ),
 }
+
+# --- sign-in throttling (django-axes): failed logins counted per account and per IP ---
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked once either the account or the client's IP has this many failures in a row.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+# Behind a proxy, set django-axes' AXES_IPWARE_META_PRECEDENCE_ORDER for the client's address.
 
 # --- nlp: engine options (nlp/) ---
 # Cosine threshold for zero-shot brand-promise matching (None = the engine's calibrated default).

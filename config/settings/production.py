@@ -1,5 +1,7 @@
 """Production: every secret and server comes from the environment, and `check --deploy` is clean."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env
 from config.settings.base import *  # noqa: F403
 
@@ -18,6 +20,12 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # feedback.api.throttles), instead of every request hanging on a dead socket.
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
+
+# Inbound e-mail webhooks without basic auth would let anyone post as a known contact.
+if not ANYMAIL["WEBHOOK_SECRET"]:  # noqa: F405
+    raise ImproperlyConfigured(
+        'Set ANYMAIL_WEBHOOK_SECRET ("user:password") to protect the inbound e-mail webhooks.'
     )
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -9,3 +9,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A file, not :memory:, so that a worker process started by a test sees the same SQLite test DB.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+# The webhook tests post to receivers on loopback (production refuses such targets).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = True

@@ -106,6 +106,18 @@ def _ingest_one(request: Request, data: dict) -> dict:
     return {"id": result.feedback.pk, "created": result.created}
 
 
+def _ingest_order(item: dict) -> tuple:
+    """(source, external id), then what an id derived from the content is made of."""
+    received_at = item.get("received_at")
+    return (
+        item["source"],
+        item.get("external_id") or "",
+        received_at.isoformat() if received_at else "",
+        item.get("sender", ""),
+        item["text"],
+    )
+
+
 class FeedbackBulkIngestApi(BaseApi):
     """Ingest up to 500 items in one all-or-nothing request."""
 
@@ -113,11 +125,15 @@ class FeedbackBulkIngestApi(BaseApi):
     def post(self, request: Request) -> Response:
         data = s.FeedbackBulkInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        results = []
+        items = data.validated_data["items"]
+        results: list[dict] = [{}] * len(items)
         with transaction.atomic():
-            for index, item in enumerate(data.validated_data["items"]):
+            # Rows are written in one canonical order (by their de-duplication key), whatever
+            # the request's order: two bulk requests sharing ids then wait for each other
+            # instead of deadlocking. Results keep the request's order.
+            for index in sorted(range(len(items)), key=lambda i: _ingest_order(items[i])):
                 try:
-                    results.append(_ingest_one(request, item))
+                    results[index] = _ingest_one(request, items[index])
                 except exceptions.ValidationError as exc:
                     raise exceptions.ValidationError({"items": {index: exc.detail}}) from exc
                 except DjangoValidationError as exc:
