@@ -16,14 +16,16 @@ from nlp.engine.themes import normalise_rows
 
 INTENT_VERSION = "1"
 RECALL_TARGET = 0.95
-BACKGROUND = 3000  # everyday sentences drawn from the sentiment training sources
+BACKGROUND = 3000  # everyday sentences drawn from the tweet (and Reddit, if cached) sources
 
 
 def _background(feats: dict, texts: dict) -> tuple[np.ndarray, list[str]]:
     rng = np.random.default_rng(0)
     rows, out_texts = [], []
-    for name in ("semeval_train", "goemotions_train"):
-        keep = np.sort(rng.choice(len(texts[name]), BACKGROUND // 2, replace=False))
+    names = [n for n in ("semeval_train", "goemotions_train") if n in feats]
+    for name in names:
+        size = min(BACKGROUND // len(names), len(texts[name]))
+        keep = np.sort(rng.choice(len(texts[name]), size, replace=False))
         rows.append(feats[name][keep])
         out_texts += [texts[name][i] for i in keep]
     return np.concatenate(rows), out_texts

@@ -160,15 +160,10 @@ def _predict_inputs(head: Head, x: np.ndarray) -> np.ndarray:
 HEADS = ("emotion", "sentiment", "intent")
 _SPLITS = {
     "emotion": ["goemotions_train", "goemotions_dev"],
-    "sentiment": [
-        "semeval_train",
-        "semeval_dev",
-        "goemotions_train",
-        "goemotions_dev",
-        "laptops_polarity",
-        "indomain",
-    ],
-    "intent": ["semeval_train", "goemotions_train", "indomain"],
+    # GoEmotions polarity (data.goemotions_polarity) is supported by sentiment_sets but left out
+    # of the committed head: encoding its 67k sentences did not fit the shared CPU's time.
+    "sentiment": ["semeval_train", "semeval_dev", "laptops_polarity", "indomain"],
+    "intent": ["semeval_train", "indomain"],
 }
 
 
