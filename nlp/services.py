@@ -105,6 +105,9 @@ def analyses_write(
         "emotions",
         "sentences",
         "model_info",
+        "sentiment_confidence",
+        "intent_to_leave",
+        "intent_flag",
     ]
     analyses = Analysis.objects.bulk_create(
         [
@@ -120,6 +123,9 @@ def analyses_write(
                 emotions=result.emotions.labels,
                 sentences=[s.to_dict() for s in result.sentences],
                 model_info=result.models,
+                sentiment_confidence=round(result.sentiment.confidence, 4),
+                intent_to_leave=result.intent.probability,
+                intent_flag=result.intent.flag,
             )
             for fb in feedback
             for result in [results[fb.pk][1]]

@@ -126,6 +126,15 @@ class Analysis(models.Model):
     emotions = models.JSONField(default=list, help_text="Predicted emotion labels.")
     sentences = models.JSONField(default=list)
     model_info = models.JSONField(default=dict, help_text="Model names and versions used.")
+    sentiment_confidence = models.FloatField(
+        default=0.0, help_text="Calibrated probability of the sentiment label."
+    )
+    intent_to_leave = models.FloatField(
+        default=0.0, help_text="Calibrated probability that the client talks of leaving."
+    )
+    intent_flag = models.BooleanField(
+        default=False, help_text="Intent to leave at or above the detector's threshold."
+    )
     created_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from feedback.analysis import EffectiveAnalysis, analysis_effective
 from feedback.models import (
     PRIORITY_ORDER,
+    Analysis,
     Feedback,
     Firm,
     Priority,
@@ -132,6 +133,29 @@ def rules_evaluate(*, feedback: Feedback, rules: list[Rule]) -> list[RuleMatch]:
     return matches
 
 
+def _churn_match(rule: Rule, feedback: Feedback, analysis: Analysis | None) -> RuleMatch | None:
+    """Talk of leaving: the intent detector's flag decides (or its probability, when the rule
+    sets a threshold); the firm's phrase list still matches too, so a firm can add its own."""
+    reasons, evidence = [], []
+    if analysis is not None:
+        p = analysis.intent_to_leave
+        if analysis.intent_flag if rule.threshold is None else p >= rule.threshold:
+            reasons.append(f"intent to leave ({p:.0%})")
+            scored = [s for s in analysis.sentences if isinstance(s, dict) and s.get("text")]
+            scored.sort(key=lambda s: -float(s.get("intent") or 0.0))
+            evidence = [s["text"] for s in scored if float(s.get("intent") or 0.0) >= p / 2][:5]
+    pattern = _phrase_pattern(rule.labels or CHURN_PHRASES)
+    hits = [s for s in sentences_split(feedback.text) if pattern.search(s)] if pattern else []
+    if hits and pattern is not None:
+        reasons += sorted({m.lower() for s in hits for m in pattern.findall(s)})
+        evidence += [s for s in hits if s not in evidence]
+    if not reasons:
+        return None
+    return RuleMatch(
+        RuleKind.CHURN_TALK, rule.priority, "Talk of leaving: " + ", ".join(reasons), evidence[:5]
+    )
+
+
 def _evaluate_one(rule: Rule, feedback: Feedback, effective: EffectiveAnalysis) -> RuleMatch | None:
     kind, threshold = rule.kind, rule.threshold
     if kind == RuleKind.NEGATIVE_SENTIMENT:
@@ -155,14 +179,7 @@ def _evaluate_one(rule: Rule, feedback: Feedback, effective: EffectiveAnalysis) 
         if feedback.rating is not None and feedback.rating_scale == 5 and feedback.rating <= limit:
             return RuleMatch(kind, rule.priority, f"Low CSAT: {feedback.rating}/5")
     elif kind == RuleKind.CHURN_TALK:
-        pattern = _phrase_pattern(rule.labels or CHURN_PHRASES)
-        if pattern is not None:
-            hits = [s for s in sentences_split(feedback.text) if pattern.search(s)]
-            if hits:
-                phrases = sorted({m.lower() for s in hits for m in pattern.findall(s)})
-                return RuleMatch(
-                    kind, rule.priority, "Talk of leaving: " + ", ".join(phrases), hits[:5]
-                )
+        return _churn_match(rule, feedback, effective.analysis)
     elif kind == RuleKind.PROMISE_NEGATIVE:
         limit = 0.0 if threshold is None else threshold
         mentions = [

@@ -12,11 +12,13 @@ from typing import cast
 import numpy as np
 
 from nlp.engine import heads as heads_mod
+from nlp.engine import intent as intent_mod
 from nlp.engine.config import EMBEDDED_ENCODER, SENTIMENT_ALIASES, EngineConfig
 from nlp.engine.features import pool_documents, prepare
 from nlp.engine.result import (
     SENTIMENT_LABELS,
     EmotionResult,
+    IntentResult,
     Result,
     SentenceResult,
     SentimentResult,
@@ -107,6 +109,8 @@ class Engine:
                 )
             self.sentiment_head = heads_mod.head_load(heads_mod.WEIGHTS_DIR / "sentiment.npz")
             self.emotion_head = heads_mod.head_load(heads_mod.WEIGHTS_DIR / "emotion.npz")
+        # The leaving examples are embedded with the committed encoder: only usable with it.
+        self.intent = intent_mod.intent_load() if config.embedded_encoder else None
         self.threshold = (
             config.theme_threshold if config.theme_threshold is not None else DEFAULT_THRESHOLD
         )
@@ -128,6 +132,9 @@ class Engine:
             "sentiment": head_info(self.sentiment_head, self.sentiment_clf),
             "emotion": head_info(self.emotion_head, self.emotion_clf),
             "themes": {"method": "zero-shot cosine", "threshold": self.threshold},
+            "intent": {"model": "intent-knn-logistic", "version": self.intent.version}
+            if self.intent
+            else None,
         }
 
     def _version(self) -> str:
@@ -159,13 +166,20 @@ class Engine:
         seg_sent, doc_sent = self._sentiment(prepared, enc, docs)
         doc_emo = self._emotions(prepared, enc, docs)
         emb = normalise_rows(enc.layers[:, -1, :]) if len(prepared.flat) else enc.layers[:, -1, :]
+        seg_intent = (
+            self.intent.predict(emb, prepared.flat, seg_sent[:, 0])
+            if self.intent is not None
+            else np.zeros(len(prepared.flat), np.float32)
+        )
         results, cursor = [], 0
         for i, segs in enumerate(prepared.segments):
             rows = slice(cursor, cursor + len(segs))
             cursor += len(segs)
             sentences = [
-                SentenceResult(s.text, s.start, s.end, SentimentResult.from_probs(p))
-                for s, p in zip(segs, seg_sent[rows], strict=True)
+                SentenceResult(
+                    s.text, s.start, s.end, SentimentResult.from_probs(p), round(float(q), 4)
+                )
+                for s, p, q in zip(segs, seg_sent[rows], seg_intent[rows], strict=True)
             ]
             doc_theme_list = [Theme.coerce(t) for t in themes[i]]
             results.append(
@@ -175,9 +189,22 @@ class Engine:
                     emotions=self._emotion_result(doc_emo[i]) if segs else _no_emotion(),
                     themes=self._match(doc_theme_list, emb[rows], seg_sent[rows], sentences),
                     models=self.models,
+                    intent=self._intent_result(seg_intent[rows], sentences),
                 )
             )
         return results
+
+    def _intent_result(self, probs: np.ndarray, sentences) -> IntentResult:
+        if not len(probs) or self.intent is None:
+            return IntentResult()
+        order = np.argsort(-probs)
+        flagged = [sentences[k].text for k in order if probs[k] >= self.intent.threshold]
+        top = float(probs[order[0]])
+        return IntentResult(
+            probability=round(top, 4),
+            flag=top >= self.intent.threshold,
+            evidence=flagged[:MAX_EVIDENCE],
+        )
 
     def _sentiment(self, prepared, enc, docs) -> tuple[np.ndarray, np.ndarray]:
         if self.sentiment_clf is None:  # then the embedded head is loaded

@@ -16,6 +16,11 @@ class SentimentResult:
         """P(positive) - P(negative), in [-1, 1]: the number dashboards average."""
         return self.scores.get("positive", 0.0) - self.scores.get("negative", 0.0)
 
+    @property
+    def confidence(self) -> float:
+        """The calibrated probability of the chosen label (temperature-scaled on dev)."""
+        return max(self.scores.values(), default=0.0)
+
     @classmethod
     def from_probs(cls, probs) -> "SentimentResult":
         scores = {
@@ -24,7 +29,12 @@ class SentimentResult:
         return cls(label=max(scores, key=scores.__getitem__), scores=scores)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "scores": self.scores, "value": round(self.value, 4)}
+        return {
+            "label": self.label,
+            "scores": self.scores,
+            "value": round(self.value, 4),
+            "confidence": round(self.confidence, 4),
+        }
 
 
 @dataclass
@@ -33,6 +43,7 @@ class SentenceResult:
     start: int
     end: int
     sentiment: SentimentResult
+    intent: float = 0.0  # P(intent to leave) of this sentence
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "sentiment": self.sentiment.to_dict()}
@@ -58,12 +69,26 @@ class ThemeResult:
 
 
 @dataclass
+class IntentResult:
+    """Intent to leave: calibrated probability, the flag at the model's threshold, and the
+    sentences that say it (most leaving first)."""
+
+    probability: float = 0.0
+    flag: bool = False
+    evidence: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class Result:
     sentiment: SentimentResult
     sentences: list[SentenceResult]
     emotions: EmotionResult
     themes: list[ThemeResult]
     models: dict[str, Any] = field(default_factory=dict)
+    intent: IntentResult = field(default_factory=IntentResult)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,4 +97,5 @@ class Result:
             "emotions": asdict(self.emotions),
             "themes": [t.to_dict() for t in self.themes],
             "models": self.models,
+            "intent_to_leave": self.intent.to_dict(),
         }

@@ -31,6 +31,8 @@ def splits(
         "semeval_dev": lambda: data.semeval_pool(data_dir, semeval_fraction)[1],
         "semeval_test": lambda: data.semeval_test(data_dir),
         "tweeteval_emotion_test": lambda: data.tweeteval_emotion(data_dir, "test"),
+        "laptops_polarity": lambda: data.laptops_polarity(data_dir),
+        "indomain": lambda: data.indomain()[0],
     }
     return {k: read() for k, read in readers.items() if names is None or k in names}
 

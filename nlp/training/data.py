@@ -81,3 +81,55 @@ def tweeteval_emotion(data_dir: Path, split: str) -> Split:
     texts = (base / f"{split}_text.txt").read_text().splitlines()
     ys = [int(x) for x in (base / f"{split}_labels.txt").read_text().split()]
     return Split(texts, np.asarray(ys))
+
+
+INDOMAIN = Path(__file__).resolve().parent / "indomain.jsonl"
+
+
+def goemotions_polarity(data_dir: Path, split: str) -> tuple[Split, np.ndarray]:
+    """GoEmotions `group/` taxonomy as 3-class sentiment: (the full split, with y = class id or
+    -1 for rows that are ambiguous or mix polarities). The texts equal `goemotions(split)`'s,
+    so the cached encoder features of that split are reused."""
+    group = (data_dir / "goemotions/group/labels.txt").read_text().split()
+    texts, ys = [], []
+    for line in (data_dir / f"goemotions/group/{split}.tsv").read_text().splitlines():
+        text, ids, _ = line.split("\t")
+        names = {group[int(i)] for i in ids.split(",")}
+        texts.append(text)
+        ys.append(
+            SENTIMENT_LABELS.index(names.pop())
+            if len(names) == 1 and names <= set(SENTIMENT_LABELS)
+            else -1
+        )
+    y = np.asarray(ys)
+    return Split(texts, y), y >= 0
+
+
+def laptops_polarity(data_dir: Path) -> Split:
+    """SemEval-2016 laptop review sentences whose aspect opinions all share one polarity (the
+    sentence label); sentences with no opinion or with conflicting ones are left out."""
+    import xml.etree.ElementTree as ET  # noqa: S405 - a local research file, not user input
+
+    root = ET.parse(data_dir / "semeval2016-laptops/ABSA16_Laptops_Train_SB1_v2.xml")  # noqa: S314
+    texts, ys = [], []
+    for sentence in root.iter("sentence"):
+        polarities = {o.get("polarity") for o in sentence.iter("Opinion")}
+        if len(polarities) == 1 and (label := polarities.pop()) in SENTIMENT_LABELS:
+            texts.append(sentence.findtext("text") or "")
+            ys.append(SENTIMENT_LABELS.index(label))
+    return Split(texts, np.asarray(ys))
+
+
+def indomain(path: Path = INDOMAIN) -> tuple[Split, np.ndarray]:
+    """The hand-written in-domain training comments (never the challenge set): sentiment split
+    and the intent-to-leave flags."""
+    import json
+
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return (
+        Split(
+            [r["text"] for r in rows],
+            np.asarray([SENTIMENT_LABELS.index(r["sentiment"]) for r in rows]),
+        ),
+        np.asarray([bool(r["intent_to_leave"]) for r in rows]),
+    )

@@ -84,3 +84,28 @@ def tweeteval_scores(probs: np.ndarray, labels: list[str]) -> np.ndarray:
 def sentiment_metrics(y: np.ndarray, pred: np.ndarray) -> tuple[float, float]:
     """(macro-averaged recall, accuracy): SemEval-2017 4A's primary and secondary measures."""
     return float(recall_score(y, pred, average="macro")), float(accuracy_score(y, pred))
+
+
+def temperature_fit(probs: np.ndarray, y: np.ndarray) -> float:
+    """Temperature T minimising the dev negative log-likelihood of softmax(log p / T): the
+    head's logits divided by T give calibrated probabilities (same argmax)."""
+    logp = np.log(np.clip(probs, 1e-7, 1.0))
+    best = (np.inf, 1.0)
+    for t in np.arange(0.5, 4.01, 0.05):
+        z = logp / t
+        z = z - z.max(1, keepdims=True)
+        nll = -(z[np.arange(len(y)), y] - np.log(np.exp(z).sum(1))).mean()
+        best = min(best, (float(nll), float(t)))
+    return round(best[1], 2)
+
+
+def expected_calibration_error(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+    """ECE of the top-class probability (equal-width bins): how far confidence is from accuracy."""
+    conf, pred = probs.max(1), probs.argmax(1)
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        inside = (conf > lo) & (conf <= hi)
+        if inside.any():
+            total += inside.mean() * abs((pred[inside] == y[inside]).mean() - conf[inside].mean())
+    return float(total)

@@ -96,3 +96,42 @@ def test_nlp_train_only_sentiment_writes_the_sentiment_head_alone(nlp_engine, tm
     head = head_load(out / "sentiment.npz")
     assert head.labels == ["negative", "neutral", "positive"] and not head.multi_label
     assert len(list((tmp_path / "cache").glob("semeval_*.npy"))) == 2
+
+
+def test_nlp_evaluate_scores_a_challenge_file_per_phenomenon(nlp_engine, tmp_path):
+    # given two labelled comments in the challenge format
+    rows = [
+        {
+            "id": "t-1",
+            "text": "They replied within the hour, brilliant.",
+            "sentiment": "positive",
+            "promises": [{"name": "Responsiveness", "polarity": "positive"}],
+            "intent_to_leave": False,
+            "phenomena": ["plain"],
+        },
+        {
+            "id": "t-2",
+            "text": "We have decided to give next year's audit to a different firm.",
+            "sentiment": "negative",
+            "promises": [],
+            "intent_to_leave": True,
+            "phenomena": ["intent_to_leave"],
+        },
+    ]
+    source = tmp_path / "set.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "metrics.json"
+    # when
+    call_command("nlp_evaluate", challenge=True, challenge_file=source, output=out, no_card=True)
+    # then
+    report = json.loads(out.read_text())["challenge"]
+    assert set(report) == {"all", "plain", "intent_to_leave"}
+    assert report["all"]["n"] == 2 and report["plain"]["n"] == 1
+    assert 0.0 <= report["all"]["sentiment_accuracy"] <= 1.0
+    assert "intent_recall" in report["intent_to_leave"]
+    assert "promise_micro_f1" in report["plain"]
+
+
+def test_nlp_evaluate_needs_something_to_evaluate():
+    with pytest.raises(CommandError, match="--challenge"):
+        call_command("nlp_evaluate")

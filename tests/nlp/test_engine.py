@@ -111,8 +111,17 @@ def test_result_serialises_to_the_documented_json(nlp_engine):
         ["They always replied within the hour, thank you!"], [[RESPONSIVENESS]]
     )
     data = result.to_dict()
-    assert set(data) == {"sentiment", "sentences", "emotions", "themes", "models"}
-    assert set(data["sentences"][0]) >= {"text", "start", "end", "sentiment"}
+    assert set(data) == {
+        "sentiment",
+        "sentences",
+        "emotions",
+        "themes",
+        "models",
+        "intent_to_leave",
+    }
+    assert set(data["sentences"][0]) >= {"text", "start", "end", "sentiment", "intent"}
+    assert set(data["sentiment"]) >= {"label", "scores", "value", "confidence"}
+    assert set(data["intent_to_leave"]) == {"probability", "flag", "evidence"}
     assert set(data["emotions"]) == {"labels", "scores"}
     assert set(data["themes"][0]) >= {"name", "score", "sentiment", "evidence"}
 

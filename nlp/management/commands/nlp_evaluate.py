@@ -1,44 +1,103 @@
-"""`manage.py nlp_evaluate --data-dir ../shared/data [--output metrics.json]`: test-set figures."""
+"""`manage.py nlp_evaluate --data-dir ../shared/data [--output metrics.json] [--challenge]`:
+benchmark test-set figures, and the per-phenomenon challenge-set scores."""
 
 import json
 import re
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 CARD = Path(__file__).resolve().parents[2] / "MODEL_CARD.md"
 BEGIN, END = "<!-- metrics:begin -->", "<!-- metrics:end -->"
+CH_BEGIN, CH_END = "<!-- challenge:begin -->", "<!-- challenge:end -->"
+CH_COLUMNS = [
+    "n",
+    "sentiment_macro_recall",
+    "sentiment_accuracy",
+    "intent_recall",
+    "intent_precision",
+    "promise_micro_f1",
+    "promise_polarity_accuracy",
+]
+
+
+def _block_replace(text: str, begin: str, end: str, block: str) -> str:
+    if begin not in text:
+        return f"{text.rstrip()}\n\n{begin}\n{block}\n{end}\n"
+    pattern = re.escape(begin) + ".*?" + re.escape(end)
+    return re.sub(pattern, lambda _: f"{begin}\n{block}\n{end}", text, flags=re.S)
 
 
 def card_update(metrics: dict[str, float], models: dict, card: Path = CARD) -> None:
     """Replace the generated metrics block of the model card (between the markers)."""
     rows = "\n".join(f"| `{k}` | {v:.4f} |" for k, v in metrics.items())
     block = (
-        f"{BEGIN}\nMeasured by `manage.py nlp_evaluate` with encoder `{models['encoder']}` "
-        f"(quantized: {models['quantized']}).\n\n| metric | value |\n|---|---|\n{rows}\n{END}"
+        f"Measured by `manage.py nlp_evaluate` with encoder `{models['encoder']}` "
+        f"(quantized: {models['quantized']}).\n\n| metric | value |\n|---|---|\n{rows}"
     )
-    text = card.read_text() if card.exists() else f"# Model card\n\n{BEGIN}\n{END}\n"
-    card.write_text(
-        re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-    )
+    text = card.read_text() if card.exists() else "# Model card\n"
+    card.write_text(_block_replace(text, BEGIN, END, block))
+
+
+def challenge_table(report: dict[str, dict]) -> str:
+    def cell(value) -> str:
+        if value is None:
+            return "–"
+        return str(value) if isinstance(value, int) else f"{value:.3f}"
+
+    head = "| phenomenon | " + " | ".join(CH_COLUMNS) + " |"
+    rule = "|---" * (len(CH_COLUMNS) + 1) + "|"
+    rows = [
+        f"| {tag} | " + " | ".join(cell(s.get(c)) for c in CH_COLUMNS) + " |"
+        for tag, s in report.items()
+    ]
+    return "\n".join([head, rule, *rows])
+
+
+def card_challenge_update(report: dict[str, dict], card: Path = CARD) -> None:
+    block = "Measured by `manage.py nlp_evaluate --challenge` (demo firm's promises).\n\n"
+    text = card.read_text() if card.exists() else "# Model card\n"
+    card.write_text(_block_replace(text, CH_BEGIN, CH_END, block + challenge_table(report)))
 
 
 class Command(BaseCommand):
     help = "Evaluate the configured engine on the benchmark test sets and update MODEL_CARD.md."
 
     def add_arguments(self, parser):
-        parser.add_argument("--data-dir", type=Path, required=True)
+        parser.add_argument("--data-dir", type=Path, default=None)
         parser.add_argument("--output", type=Path, default=None)
         parser.add_argument("--no-card", action="store_true", help="do not rewrite MODEL_CARD.md")
+        parser.add_argument(
+            "--challenge",
+            action="store_true",
+            help="also score the professional-services challenge set per phenomenon",
+        )
+        parser.add_argument(
+            "--challenge-file", type=Path, default=None, help="another set in the same format"
+        )
 
-    def handle(self, *args, data_dir: Path, output, no_card: bool, **kw):
+    def handle(self, *args, data_dir, output, no_card: bool, challenge: bool, challenge_file, **kw):
         from nlp.engine.core import engine_get
-        from nlp.training.evaluate import evaluate
 
-        metrics = evaluate(data_dir)
-        for key, value in metrics.items():
-            self.stdout.write(f"{key}: {value:.4f}")
+        if data_dir is None and not challenge:
+            raise CommandError("give --data-dir (benchmarks) and/or --challenge")
+        out: dict = {}
+        if data_dir is not None:
+            from nlp.training.evaluate import evaluate
+
+            metrics = evaluate(data_dir)
+            for key, value in metrics.items():
+                self.stdout.write(f"{key}: {value:.4f}")
+            out.update(metrics)
+            if not no_card:
+                card_update(metrics, engine_get().models)
+        if challenge:
+            from nlp.training.challenge import CHALLENGE, challenge_evaluate
+
+            report = challenge_evaluate(engine_get(), challenge_file or CHALLENGE)
+            self.stdout.write(challenge_table(report))
+            out["challenge"] = report
+            if not no_card:
+                card_challenge_update(report)
         if output:
-            output.write_text(json.dumps(metrics, indent=2) + "\n")
-        if not no_card:
-            card_update(metrics, engine_get().models)
+            output.write_text(json.dumps(out, indent=2) + "\n")

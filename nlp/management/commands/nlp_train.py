@@ -22,9 +22,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only",
-            choices=["emotion", "sentiment"],
+            choices=["emotion", "sentiment", "intent"],
             default=None,
-            help="train this head only; the other head's weights are left as they are",
+            help="train this model only; the others' weights are left as they are",
         )
         parser.add_argument(
             "--cache-dir", type=Path, default=None, help="encoder feature cache (var/nlp-cache)"
