@@ -30,11 +30,22 @@ class Command(BaseCommand):
         parser.add_argument("--data-dir", type=Path, required=True)
         parser.add_argument("--output", type=Path, default=None)
         parser.add_argument("--no-card", action="store_true", help="do not rewrite MODEL_CARD.md")
+        parser.add_argument(
+            "--suite",
+            choices=["benchmarks", "laptops"],
+            default="benchmarks",
+            help="laptops: promise detection old vs new on SemEval-2016 laptop reviews",
+        )
 
-    def handle(self, *args, data_dir: Path, output, no_card: bool, **kw):
+    def handle(self, *args, data_dir: Path, output, no_card: bool, suite: str, **kw):
         from nlp.engine.core import engine_get
         from nlp.training.evaluate import evaluate
 
+        if suite == "laptops":
+            from nlp.training.evaluate_themes import laptops_command
+
+            laptops_command(self.stdout, data_dir, output, card=None if no_card else CARD)
+            return
         metrics = evaluate(data_dir)
         for key, value in metrics.items():
             self.stdout.write(f"{key}: {value:.4f}")
