@@ -96,25 +96,33 @@ def _windows(line: str) -> list[tuple[int, int]]:
     return out
 
 
+def _line_sentences(line: str) -> list[tuple[int, int]]:
+    """[start, end) offsets of the sentences of one line (pySBD, window by window)."""
+    if not _CANDIDATE.search(line.rstrip()):  # no inner end mark: one sentence, no pySBD
+        return [(0, len(line.rstrip()))]
+    spans: list[tuple[int, int]] = []
+    for w_start, w_end in _windows(line):
+        window = line[w_start:w_end]
+        cursor = 0
+        for sentence in _segmenter().segment(window):
+            found = window.find(sentence.strip(), cursor)
+            if found < 0 or not sentence.strip():
+                continue  # pySBD never rewrites text with clean=False; be safe anyway
+            cursor = found + len(sentence.strip())
+            spans.append((w_start + found, w_start + cursor))
+        if cursor < len(window.rstrip()):  # anything pySBD dropped is kept
+            spans.append((w_start + cursor, w_start + len(window.rstrip())))
+    return spans
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
-    """[start, end) offsets of the sentences of `text`, split by lines, then by pySBD."""
+    """[start, end) offsets of the sentences of `text`: split at line breaks, then by pySBD."""
     spans: list[tuple[int, int]] = []
     pos = 0
     for match in [*_LINE.finditer(text), None]:
         end = match.start() if match else len(text)
-        line = text[pos:end]
-        if line.strip():
-            for w_start, w_end in _windows(line):
-                window = line[w_start:w_end]
-                cursor = 0
-                for sentence in _segmenter().segment(window):
-                    found = window.find(sentence.strip(), cursor)
-                    if found < 0 or not sentence.strip():
-                        continue  # pySBD never rewrites text with clean=False; be safe anyway
-                    cursor = found + len(sentence.strip())
-                    spans.append((pos + w_start + found, pos + w_start + cursor))
-                if cursor < len(window.rstrip()):  # anything pySBD dropped is kept
-                    spans.append((pos + w_start + cursor, pos + w_start + len(window.rstrip())))
+        if text[pos:end].strip():
+            spans += [(pos + a, pos + b) for a, b in _line_sentences(text[pos:end])]
         if match:
             pos = match.end()
     return spans
