@@ -263,7 +263,8 @@ class Engine:
         if not themes or not sentences:
             return []
         clause_emb, clause_sent, clause_owner = clauses
-        s = scored(emb, clause_emb, clause_owner, [self._theme_embeddings(t) for t in themes])
+        theme_emb = [self._theme_embeddings(t) for t in themes]
+        s = scored(emb, clause_emb, clause_owner, theme_emb)
         found = hits(s, self.match_settings)
         out = []
         for j, theme in enumerate(themes):

@@ -8,6 +8,8 @@ laptop evaluation (nlp/training/evaluate_themes.py) decide with exactly the same
   "fair fees" than the long sentence that also praises the advice).
 - A sentence mentions a promise at `threshold`; the promise it is closest to also counts from
   the lower `floor`, which is where most of the missed mentions sit (recall was the weak side).
+- From the floor only when it stands `margin` above the low quartile of the sentence's (or one
+  of its clauses') scores over the firm's promises: a sentence close to all of them is not.
 - The sentiment toward a promise is that of the clause closest to it, not of the sentence.
 """
 
@@ -24,8 +26,11 @@ NO_CLAUSE = -1
 class MatchSettings:
     threshold: float = 0.35
     floor: float = 0.35
-    margin: float = 0.0  # over the sentence's median score across the firm's promises
+    margin: float = 0.0  # over the sentence's `background` quantile across the firm's promises
     clauses: bool = True  # match clauses too (the sentiment always reads the closest clause)
+    # a low quantile, not the median: with three promises the median is the second best, and a
+    # sentence about two of them ("good advice, but the fees ...") would lose one
+    background: float = 0.25
 
 
 @dataclass
@@ -33,6 +38,8 @@ class Scored:
     sentence: np.ndarray  # (n_sentences, n_themes) whole-sentence scores
     scores: np.ndarray  # (n_sentences, n_themes) best of sentence and clause scores
     clause: np.ndarray  # (n_sentences, n_themes) index into the clauses of the best one, or -1
+    clause_scores: np.ndarray  # (n_clauses, n_themes)
+    clause_owner: np.ndarray  # (n_clauses,) sentence of each clause
 
 
 def scored(
@@ -45,9 +52,9 @@ def scored(
     whole = theme_scores(sentence_emb, theme_emb)
     sent = whole.copy()
     best_clause = np.full(sent.shape, NO_CLAUSE, dtype=np.int64)
+    cl = theme_scores(clause_emb, theme_emb)
     if len(clause_emb) and sent.shape[1]:
-        cl = theme_scores(clause_emb, theme_emb)
-        for k in np.argsort(cl.max(axis=1), kind="stable"):
+        for k in range(len(cl)):
             row = int(clause_owner[k])
             # the clause closest to each theme, kept even where the sentence scores higher,
             # because its sentiment is the one that speaks to the theme
@@ -55,7 +62,7 @@ def scored(
             best_clause[row, closer] = k
         rows, cols = np.nonzero(best_clause != NO_CLAUSE)
         sent[rows, cols] = np.maximum(sent[rows, cols], cl[best_clause[rows, cols], cols])
-    return Scored(whole, sent, best_clause)
+    return Scored(whole, sent, best_clause, cl, np.asarray(clause_owner, dtype=np.int64))
 
 
 def _clause_score(cl: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -67,13 +74,21 @@ def hits(s: Scored, settings: MatchSettings) -> np.ndarray:
     """(n_sentences, n_themes) bool: which sentence mentions which theme."""
     scores = s.scores if settings.clauses else s.sentence
     found = scores >= settings.threshold
-    if scores.size and settings.floor < settings.threshold:
-        top = scores.argmax(axis=1)
-        rows = np.arange(len(scores))
-        found[rows, top] |= scores[rows, top] >= settings.floor
-    if scores.size and settings.margin > 0 and scores.shape[1] > 2:
-        # a sentence close to every promise ("great service overall") is about none of them
-        found &= scores - np.median(scores, axis=1, keepdims=True) >= settings.margin
+    if not scores.size or settings.floor >= settings.threshold:
+        return found
+    units = [(s.sentence, np.arange(len(scores)))]
+    if settings.clauses and len(s.clause_scores):
+        units.append((s.clause_scores, s.clause_owner))
+    for unit, owner in units:
+        # below the threshold, the promise a sentence (or clause) is closest to, if it stands
+        # out: a piece close to every promise ("great service overall") is about none of them
+        top = unit.argmax(axis=1)
+        best = unit[np.arange(len(unit)), top]
+        ok = best >= settings.floor
+        if unit.shape[1] > 2:
+            background = np.quantile(unit, settings.background, axis=1)
+            ok &= best - background >= settings.margin
+        found[owner[ok], top[ok]] = True
     return found
 
 

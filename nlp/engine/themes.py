@@ -18,9 +18,9 @@ import numpy as np
 
 # Chosen on the professional-services sentences of theme_calibration.json, checked on the
 # laptop reviews (nlp/training/evaluate_themes.py); figures in MODEL_CARD.md.
-DEFAULT_THRESHOLD = 0.325
+DEFAULT_THRESHOLD = 0.425
 DEFAULT_FLOOR = 0.275  # a sentence's closest promise counts from here (nlp/engine/promises.py)
-DEFAULT_MARGIN = 0.10  # ... if it stands this far above the sentence's median promise score
+DEFAULT_MARGIN = 0.10  # ... if it stands this far above the low quartile of its promise scores
 MAX_EVIDENCE = 3
 
 
