@@ -156,6 +156,8 @@ def analyses_write(
                 score=theme.score,
                 sentiment=theme.sentiment,
                 sentiment_value=theme.sentiment_value,
+                sentiment_scores=theme.sentiment_scores,
+                sentiment_confidence=theme.confidence,
                 evidence=theme.evidence,
             )
             for theme in result.themes

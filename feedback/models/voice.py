@@ -173,8 +173,11 @@ class ThemeMention(models.Model):
         BrandPromise, on_delete=models.CASCADE, related_name="mentions"
     )
     score = models.FloatField()
+    # the sentiment toward this promise (of the clauses that speak to it), not of the text
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices)
     sentiment_value = models.FloatField()
+    sentiment_scores = models.JSONField(default=dict, blank=True)
+    sentiment_confidence = models.FloatField(null=True, blank=True)  # P(sentiment)
     evidence = models.JSONField(default=list)
     received_at = models.DateTimeField()
 

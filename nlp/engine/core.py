@@ -13,8 +13,11 @@ import numpy as np
 
 from nlp.engine import heads as heads_mod
 from nlp.engine import intent as intent_mod
+from nlp.engine.clauses import clauses_of
 from nlp.engine.config import EMBEDDED_ENCODER, SENTIMENT_ALIASES, EngineConfig
-from nlp.engine.features import pool_documents, prepare
+from nlp.engine.features import Prepared, pool_documents, prepare
+from nlp.engine.polarity import polarity_load, toward
+from nlp.engine.promises import MatchSettings, hits, polarity, scored
 from nlp.engine.result import (
     SENTIMENT_LABELS,
     EmotionResult,
@@ -24,7 +27,15 @@ from nlp.engine.result import (
     SentimentResult,
     ThemeResult,
 )
-from nlp.engine.themes import DEFAULT_THRESHOLD, MAX_EVIDENCE, Theme, normalise_rows, theme_scores
+from nlp.engine.text import Segment
+from nlp.engine.themes import (
+    DEFAULT_FLOOR,
+    DEFAULT_MARGIN,
+    DEFAULT_THRESHOLD,
+    MAX_EVIDENCE,
+    Theme,
+    normalise_rows,
+)
 
 THEME_CACHE_SIZE = 512  # distinct theme versions kept embedded per worker
 EMOTION_LABELS = [
@@ -114,6 +125,14 @@ class Engine:
         self.threshold = (
             config.theme_threshold if config.theme_threshold is not None else DEFAULT_THRESHOLD
         )
+        # NLP_THEME_THRESHOLD moves the floor with it, keeping their distance
+        self.match_settings = MatchSettings(
+            threshold=self.threshold,
+            floor=self.threshold - (DEFAULT_THRESHOLD - DEFAULT_FLOOR),
+            margin=DEFAULT_MARGIN,
+        )
+        # trained on the embedded encoder's layers: useless on another encoder
+        self.polarity = polarity_load() if config.embedded_encoder else None
         self._themes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.models = self._models()
         self.version = self._version()
@@ -131,7 +150,13 @@ class Engine:
             "quantized": self.encoder.quantized,
             "sentiment": head_info(self.sentiment_head, self.sentiment_clf),
             "emotion": head_info(self.emotion_head, self.emotion_clf),
-            "themes": {"method": "zero-shot cosine", "threshold": self.threshold},
+            "themes": {
+                "method": "zero-shot cosine, clauses, top-theme floor",
+                "threshold": self.match_settings.threshold,
+                "floor": self.match_settings.floor,
+                "margin": self.match_settings.margin,
+                "polarity": "sentence head + laptop reviews" if self.polarity else "sentence head",
+            },
             "intent": {"model": "intent-knn-logistic", "version": self.intent.version}
             if self.intent
             else None,
@@ -171,9 +196,13 @@ class Engine:
             if self.intent is not None
             else np.zeros(len(prepared.flat), np.float32)
         )
+        clause_emb, clause_sent, clause_owner = self._clauses(prepared, themes)
+        seg_toward = toward(self.polarity, enc.layers, seg_sent) if any(themes) else seg_sent
         results, cursor = [], 0
         for i, segs in enumerate(prepared.segments):
             rows = slice(cursor, cursor + len(segs))
+            mine = (clause_owner >= cursor) & (clause_owner < cursor + len(segs))
+            clauses = (clause_emb[mine], clause_sent[mine], clause_owner[mine] - cursor)
             cursor += len(segs)
             sentences = [
                 SentenceResult(
@@ -187,7 +216,9 @@ class Engine:
                     sentiment=SentimentResult.from_probs(doc_sent[i]) if segs else _neutral(),
                     sentences=sentences,
                     emotions=self._emotion_result(doc_emo[i]) if segs else _no_emotion(),
-                    themes=self._match(doc_theme_list, emb[rows], seg_sent[rows], sentences),
+                    themes=self._match(
+                        doc_theme_list, emb[rows], seg_toward[rows], sentences, clauses
+                    ),
                     models=self.models,
                     intent=self._intent_result(seg_intent[rows], sentences),
                 )
@@ -205,6 +236,23 @@ class Engine:
             flag=top >= self.intent.threshold,
             evidence=flagged[:MAX_EVIDENCE],
         )
+
+    def _clauses(self, prepared: Prepared, themes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Embeddings, sentiment and sentence index of the clauses of sentences that cut at a
+        turn ("..., but ..."), for texts that have themes to match (others need none)."""
+        wanted = [bool(themes[int(d)]) for d in prepared.owner]
+        texts, owner = clauses_of(prepared.flat, wanted)
+        if not texts:
+            hidden = self.encoder.hidden
+            return np.zeros((0, hidden), np.float32), np.zeros((0, 3), np.float32), np.zeros(0, int)
+        enc = self.encoder.encode_segments(texts)
+        sent = toward(self.polarity, enc.layers, self._sentiment_alone(texts, enc))
+        return normalise_rows(enc.layers[:, -1, :]), sent, np.asarray(owner, dtype=np.int64)
+
+    def _sentiment_alone(self, texts: list[str], enc) -> np.ndarray:
+        """Sentence sentiment of each text as its own one-sentence document (same path)."""
+        alone = Prepared([[Segment(t, 0, len(t))] for t in texts], texts, np.arange(len(texts)))
+        return self._sentiment(alone, enc, enc.layers)[0]
 
     def _sentiment(self, prepared, enc, docs) -> tuple[np.ndarray, np.ndarray]:
         if self.sentiment_clf is None:  # then the embedded head is loaded
@@ -238,26 +286,30 @@ class Engine:
         scores = {lab: round(float(p), 4) for lab, p in zip(labels, probs, strict=True)}
         return EmotionResult(labels=sorted(chosen, key=lambda lab: -scores[lab]), scores=scores)
 
-    def _match(self, themes, emb, seg_sent, sentences) -> list[ThemeResult]:
+    def _match(self, themes, emb, seg_sent, sentences, clauses) -> list[ThemeResult]:
         if not themes or not sentences:
             return []
-        scores = theme_scores(emb, [self._theme_embeddings(t) for t in themes])
+        clause_emb, clause_sent, clause_owner = clauses
+        theme_emb = [self._theme_embeddings(t) for t in themes]
+        s = scored(emb, clause_emb, clause_owner, theme_emb)
+        found = hits(s, self.match_settings)
         out = []
         for j, theme in enumerate(themes):
-            hits = np.flatnonzero(scores[:, j] >= self.threshold)
-            if not len(hits):
+            rows = np.flatnonzero(found[:, j])
+            if not len(rows):
                 continue
-            hits = hits[np.argsort(-scores[hits, j])]
-            probs = seg_sent[hits].mean(0)
-            sentiment = SentimentResult.from_probs(probs)
+            rows = rows[np.argsort(-s.scores[rows, j])]
+            sentiment = SentimentResult.from_probs(polarity(rows, j, s, seg_sent, clause_sent))
             out.append(
                 ThemeResult(
                     name=theme.name,
-                    score=round(float(scores[hits[0], j]), 4),
+                    score=round(float(s.scores[rows[0], j]), 4),
                     sentiment=sentiment.label,
                     sentiment_value=round(sentiment.value, 4),
-                    evidence=[sentences[k].text for k in hits[:MAX_EVIDENCE]],
+                    evidence=[sentences[k].text for k in rows[:MAX_EVIDENCE]],
                     key=theme.key,
+                    sentiment_scores=sentiment.scores,
+                    confidence=sentiment.scores[sentiment.label],
                 )
             )
         return sorted(out, key=lambda t: -t.score)

@@ -63,6 +63,9 @@ class ThemeResult:
     sentiment_value: float
     evidence: list[str]
     key: Any = None  # the caller's id for the theme (a BrandPromise pk), echoed back
+    # the sentiment toward this promise (of the clauses that speak to it, not of the sentence)
+    sentiment_scores: dict[str, float] = field(default_factory=dict)
+    confidence: float | None = None  # probability of `sentiment`
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -16,7 +16,11 @@ from typing import Any
 
 import numpy as np
 
-DEFAULT_THRESHOLD = 0.35
+# Chosen on the professional-services sentences of theme_calibration.json, checked on the
+# laptop reviews (nlp/training/evaluate_themes.py); figures in MODEL_CARD.md.
+DEFAULT_THRESHOLD = 0.425
+DEFAULT_FLOOR = 0.275  # a sentence's closest promise counts from here (nlp/engine/promises.py)
+DEFAULT_MARGIN = 0.10  # ... if it stands this far above the low quartile of its promise scores
 MAX_EVIDENCE = 3
 
 
@@ -44,7 +48,9 @@ class Theme:
 
     def prototypes(self) -> list[str]:
         head = f"{self.name}: {self.description}" if self.description else self.name
-        return [head, *self.examples]
+        # the description alone too: "Name: ..." pulls every sentence toward the name's words
+        alone = [self.description] if self.description else []
+        return [head, *alone, *self.examples]
 
     def fingerprint(self) -> str:
         return hashlib.sha1(

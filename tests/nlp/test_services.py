@@ -177,3 +177,32 @@ def test_a_batch_is_written_in_a_fixed_number_of_queries(nlp_engine, api_source,
             assert themes and themes[0][0] == "Responsiveness"
     # (one of them looks up people's corrections to re-apply; these items have none)
     assert counts[0] == counts[1] <= 11
+
+
+def test_each_mention_is_stored_with_its_own_polarity_and_confidence(nlp_engine, api_source, firm):
+    # given a sentence that praises one promise and faults another
+    expertise = BrandPromiseFactory(
+        firm=firm,
+        name="Expertise",
+        description="Deep technical knowledge and sound advice.",
+        examples=["sound technical advice", "expert team"],
+    )
+    value = BrandPromiseFactory(
+        firm=firm,
+        name="Value for money",
+        description="Fair, predictable fees that match the value delivered.",
+        examples=["fees were fair", "good value", "no surprises on the invoice"],
+    )
+    fb = _feedback(
+        api_source, "Excellent advice, but the invoice was much higher than the estimate."
+    )
+    # when
+    feedback_analyse_batch(feedback_ids=[fb.pk], engine=nlp_engine)
+    # then
+    mentions = {m.brand_promise_id: m for m in ThemeMention.objects.filter(feedback=fb)}
+    assert mentions[expertise.pk].sentiment == "positive"
+    assert mentions[value.pk].sentiment == "negative"
+    for mention in mentions.values():
+        scores = mention.sentiment_scores
+        assert abs(sum(scores.values()) - 1.0) < 1e-3
+        assert mention.sentiment_confidence == scores[mention.sentiment]

@@ -43,3 +43,31 @@ def test_normalise_unescapes_html_and_anonymises_handles_and_links():
 
 def test_normalise_collapses_every_run_of_blanks_to_one_space():
     assert normalise("a b  c\td \t\x0b e\x0cf\rg") == "a b c d e f g"
+
+
+def test_abbreviations_of_legal_and_accounting_text_do_not_end_a_sentence():
+    # given
+    text = (
+        "Mr. Patel of Acme Holdings Ltd. advised on clause No. 5, e.g. the earn-out. "
+        "Fees were as quoted vs. the estimate; see p. 4 of the U.S. letter. Thanks!\nBest, Sarah"
+    )
+    # when
+    segments = segment(text)
+    # then
+    assert [s.text for s in segments] == [
+        "Mr. Patel of Acme Holdings Ltd. advised on clause No. 5, e.g. the earn-out.",
+        "Fees were as quoted vs. the estimate; see p. 4 of the U.S. letter.",
+        "Thanks!",
+        "Best, Sarah",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in segments)
+
+
+def test_many_short_sentences_on_one_line_are_all_found():
+    # given a line far longer than one pySBD window
+    text = "Great work. Slow invoice! " * 400
+    # when
+    segments = segment(text)
+    # then
+    assert len(segments) == 800
+    assert all(text[s.start : s.end] == s.text for s in segments)

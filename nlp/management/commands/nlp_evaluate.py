@@ -68,6 +68,12 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, default=None)
         parser.add_argument("--no-card", action="store_true", help="do not rewrite MODEL_CARD.md")
         parser.add_argument(
+            "--suite",
+            choices=["benchmarks", "laptops"],
+            default="benchmarks",
+            help="laptops: promise detection old vs new on SemEval-2016 laptop reviews",
+        )
+        parser.add_argument(
             "--challenge",
             action="store_true",
             help="also score the professional-services challenge set per phenomenon",
@@ -76,9 +82,27 @@ class Command(BaseCommand):
             "--challenge-file", type=Path, default=None, help="another set in the same format"
         )
 
-    def handle(self, *args, data_dir, output, no_card: bool, challenge: bool, challenge_file, **kw):
+    def handle(
+        self,
+        *args,
+        data_dir,
+        output,
+        no_card: bool,
+        suite: str,
+        challenge: bool,
+        challenge_file,
+        **kw,
+    ):
         from nlp.engine.core import engine_get
 
+        if suite == "laptops":
+            from nlp.training.evaluate_themes import laptops_command
+
+            if data_dir is None:
+                raise CommandError("give --data-dir (the folder that holds semeval2016-laptops)")
+
+            laptops_command(self.stdout, data_dir, output, card=None if no_card else CARD)
+            return
         if data_dir is None and not challenge:
             raise CommandError("give --data-dir (benchmarks) and/or --challenge")
         out: dict = {}
