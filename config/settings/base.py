@@ -257,6 +257,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command
 # Behind a proxy, set django-axes' AXES_IPWARE_META_PRECEDENCE_ORDER for the client's address.
 
 # --- nlp: engine options (nlp/) ---
