@@ -4,6 +4,7 @@ Only members who see the whole firm (admins, analysts) may use them; another fir
 import is a 404, exactly like a missing one.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,7 +30,7 @@ def _source(request: MemberRequest, source_id: int) -> Source:
         raise Http404 from exc
 
 
-def _add_errors(form, exc: ValidationError) -> None:
+def _add_errors(form: forms.Form, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
 
