@@ -7,6 +7,8 @@ import pytest
 from pytest_socket import SocketConnectBlockedError
 
 
+# pytest-socket warns as well as raising; the raise is what this test is about.
+@pytest.mark.filterwarnings("ignore:A test tried to use socket:UserWarning")
 def test_a_connection_beyond_loopback_is_refused():
     # given an address outside this machine (TEST-NET-1, never routed)
     address = ("192.0.2.1", 80)
