@@ -16,6 +16,12 @@ def client_list(*, member: Member, mine_only: bool | None = None) -> QuerySet[Cl
     return qs.order_by("name")
 
 
+def client_visible_to(*, member: Member, client_id: int) -> bool:
+    """Whether the member may see (and act for) this client: any client of their firm for admins
+    and analysts, their own clients for account managers."""
+    return client_list(member=member).filter(pk=client_id).exists()
+
+
 def feedback_list(*, member: Member, mine_only: bool | None = None) -> QuerySet[Feedback]:
     qs = Feedback.objects.filter(firm_id=member.firm_id)
     if mine_only is None:

@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -103,21 +104,27 @@ def _address_allowed(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def _guarded_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):  # type: ignore[attr-defined]  # noqa: ANN001
+def _guarded_connection(
+    address: tuple[str, int],
+    timeout: object = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
+    source_address: tuple[str, int] | None = None,
+) -> socket.socket:
     """socket.create_connection that resolves the host once, refuses it if any address is
     loopback, private, link-local or otherwise not global, and connects to the address it checked
     (no second lookup for a rebinding DNS server to answer differently)."""
     host, port = address
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
-        refused = sorted({info[4][0] for info in infos if not _address_allowed(info[4][0])})
+        refused = sorted(
+            {str(info[4][0]) for info in infos if not _address_allowed(str(info[4][0]))}
+        )
         if refused:
             raise TargetRefused(f"refused: {host} resolves to a non-public address {refused[0]}")
     family, type_, proto, _, sockaddr = infos[0]
     sock = socket.socket(family, type_, proto)
     try:
         if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
-            sock.settimeout(timeout)
+            sock.settimeout(timeout)  # type: ignore[arg-type]
         if source_address:
             sock.bind(source_address)
         sock.connect(sockaddr)
@@ -128,13 +135,13 @@ def _guarded_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_
 
 
 class _GuardedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._create_connection = _guarded_connection
 
 
 class _GuardedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._create_connection = _guarded_connection
 

@@ -4,14 +4,16 @@ Only members who see the whole firm (admins, analysts) may use them; another fir
 import is a 404, exactly like a missing one.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from config.queues import CSV_IMPORT_RUN_TASK
 from feedback.access import MemberRequest, member_required
+from feedback.enqueue import task_send_on_commit
 from feedback.models import Client, Source
 from feedback.selectors import client_list
 from listening.forms import CsvImportForm, EmailUploadForm
@@ -29,7 +31,7 @@ def _source(request: MemberRequest, source_id: int) -> Source:
         raise Http404 from exc
 
 
-def _add_errors(form, exc: ValidationError) -> None:
+def _add_errors(form: forms.Form, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
 
@@ -76,9 +78,7 @@ def csv_import_new(request: MemberRequest, source_id: int) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                from listening.tasks import csv_import_run
-
-                transaction.on_commit(lambda: csv_import_run.delay(job.pk))
+                task_send_on_commit(CSV_IMPORT_RUN_TASK, [job.pk])
                 return redirect("listening:csv_import_detail", import_id=job.pk)
         return render(
             request, "listening/csv_import_new.html", {"source": source, "form": form}, status=400

@@ -4,6 +4,8 @@ Python's json module raises RecursionError (not ValueError) on deeply nested inp
 parser, django-anymail's inbound views and our form view do not catch; and Django answers an
 oversized body (RequestDataTooBig) with its HTML 400 page, also on the API."""
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import bad_request as html_bad_request
 
@@ -21,7 +23,7 @@ def _wants_json(request: HttpRequest) -> bool:
 class HostileJsonMiddleware:
     """Turns a RecursionError raised while a view parsed JSON into a 400 with a JSON body."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,9 @@
 import logging
 
 from redis.exceptions import RedisError
+from rest_framework.request import Request
 from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
 
 logger = logging.getLogger(__name__)
 
@@ -13,7 +15,7 @@ class _FailOpenThrottle(UserRateThrottle):
     """Counted in the cache; while the cache is down the request goes through (and is logged):
     losing a client's words is worse than a few minutes without a limit."""
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: Request, view: APIView) -> bool:
         try:
             return super().allow_request(request, view)
         except CACHE_ERRORS:

@@ -1,6 +1,6 @@
 """The weekly digest email per account manager: what their clients said, and what is open."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -10,7 +10,7 @@ from django.utils import timezone
 from feedback.models import Case, CaseStatus, DigestLog, Feedback, Member, Role, Sentiment
 
 
-def digest_context(*, member: Member, now=None) -> dict:
+def digest_context(*, member: Member, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     since = now - timedelta(days=7)
     heard = Feedback.objects.filter(

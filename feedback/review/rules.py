@@ -73,22 +73,30 @@ class RuleMatch:
         return asdict(self)
 
 
+def rule_default(*, firm: Firm, kind: str) -> Rule:
+    """The default rule of this kind for the firm, unsaved."""
+    enabled, priority, threshold, labels = DEFAULT_RULES[kind]
+    return Rule(
+        firm=firm,
+        kind=kind,
+        enabled=enabled,
+        priority=priority,
+        threshold=threshold,
+        labels=list(labels),
+    )
+
+
 def rule_defaults_ensure(*, firm: Firm) -> list[Rule]:
     """Return the firm's rules, creating any missing default. Idempotent and race-safe."""
     existing = {r.kind: r for r in Rule.objects.filter(firm=firm)}
-    for kind, (enabled, priority, threshold, labels) in DEFAULT_RULES.items():
+    for kind in DEFAULT_RULES:
         if kind in existing:
             continue
         try:
             with transaction.atomic():
-                existing[kind] = Rule.objects.create(
-                    firm=firm,
-                    kind=kind,
-                    enabled=enabled,
-                    priority=priority,
-                    threshold=threshold,
-                    labels=labels,
-                )
+                rule = rule_default(firm=firm, kind=kind)
+                rule.save(force_insert=True)
+                existing[kind] = rule
         except IntegrityError:
             existing[kind] = Rule.objects.get(firm=firm, kind=kind)
     return sorted(existing.values(), key=lambda r: r.kind)

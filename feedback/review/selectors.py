@@ -21,7 +21,7 @@ from feedback.models import (
     Rule,
     ThemeMention,
 )
-from feedback.review.rules import DEFAULT_RULES
+from feedback.review.rules import DEFAULT_RULES, rule_default
 
 QUEUE_VIEWS = ("mine", "team", "overdue", "all")
 
@@ -112,18 +112,9 @@ def rule_list(*, firm: Firm) -> list[Rule]:
     the rules page writes nothing (`rule_defaults_ensure` saves them on the first edit or
     evaluation)."""
     existing = {r.kind: r for r in Rule.objects.filter(firm=firm)}
-    for kind, (enabled, priority, threshold, labels) in DEFAULT_RULES.items():
-        existing.setdefault(
-            kind,
-            Rule(
-                firm=firm,
-                kind=kind,
-                enabled=enabled,
-                priority=priority,
-                threshold=threshold,
-                labels=labels,
-            ),
-        )
+    for kind in DEFAULT_RULES:
+        if kind not in existing:
+            existing[kind] = rule_default(firm=firm, kind=kind)
     return sorted(existing.values(), key=lambda r: r.kind)
 
 

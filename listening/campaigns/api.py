@@ -19,6 +19,7 @@ from feedback.api.fields import SaneDateTimeField
 from feedback.api.metrics import SummaryOutSerializer
 from feedback.api.views import BaseApi
 from feedback.models import Contact, Engagement, Touchpoint
+from feedback.selectors import client_visible_to
 from listening.campaigns.models import Campaign, SurveyKind
 from listening.campaigns.selectors import (
     campaign_get,
@@ -173,10 +174,12 @@ class CampaignTriggerApi(BaseApi):
             "touchpoint": _own(Touchpoint, firm_id, values.get("touchpoint")),
         }
         member = viewer_of(request).member
-        if member is not None and not member.sees_whole_firm:
-            managed = related["contact"].client.account_managers.filter(pk=member.pk)
-            if not managed.exists():
-                raise exceptions.ValidationError({"contact": "Not a contact of your clients."})
+        if (
+            member is not None
+            and not member.sees_whole_firm
+            and not client_visible_to(member=member, client_id=related["contact"].client_id)
+        ):
+            raise exceptions.ValidationError({"contact": "Not a contact of your clients."})
         result = survey_trigger(
             campaign=campaign,
             event=values["event"],

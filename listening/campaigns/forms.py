@@ -1,6 +1,6 @@
 """Admin forms for campaigns, scoped to one firm."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib.admin.widgets import FilteredSelectMultiple
@@ -27,7 +27,7 @@ class SurveyTriggerForm(forms.Form):
         queryset=Contact.objects.none(), widget=FilteredSelectMultiple("contacts", is_stacked=False)
     )
 
-    def __init__(self, *args, firm_id: int, **kwargs) -> None:
+    def __init__(self, *args: Any, firm_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         touchpoint, engagement, contacts = (
             cast(forms.ModelChoiceField, self.fields[name])

@@ -3,6 +3,7 @@
 import csv
 import io
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Unpack
 
 from django.db.models import Count, Q, QuerySet
@@ -119,7 +120,7 @@ def invitation_audit_csv(*, campaign: Campaign) -> str:
     return out.getvalue()
 
 
-def _iso(value) -> str:
+def _iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
 

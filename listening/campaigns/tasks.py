@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from config.queues import (
@@ -16,6 +15,7 @@ from config.queues import (
     REVIEW_REQUESTS_TASK,
     SEND_DUE_INVITATIONS_TASK,
 )
+from feedback.enqueue import task_send_on_commit
 from listening.campaigns.models import Campaign
 from listening.campaigns.services import launch, sending
 
@@ -30,7 +30,7 @@ def send_due_invitations(batch_size: int | None = None) -> dict:
     size = batch_size or settings.CAMPAIGNS_SEND_BATCH_SIZE
     report = sending.invitations_send_due(batch_size=size)
     if report.sent + report.reminded >= size:
-        transaction.on_commit(lambda: send_due_invitations.apply_async(kwargs={"batch_size": size}))
+        task_send_on_commit(SEND_DUE_INVITATIONS_TASK, kwargs={"batch_size": size})
     return {
         "sent": report.sent,
         "reminded": report.reminded,
@@ -65,7 +65,5 @@ def retry_deferred_invitations(batch_size: int = RETRY_BATCH) -> dict:
     ended. Idempotent (each skip is claimed); queues the next batch if this one was full."""
     report = launch.skips_retry_due(batch_size=batch_size)
     if report.invited + report.already + sum(report.skipped.values()) >= batch_size:
-        transaction.on_commit(
-            lambda: retry_deferred_invitations.apply_async(kwargs={"batch_size": batch_size})
-        )
+        task_send_on_commit(RETRY_DEFERRED_INVITATIONS_TASK, kwargs={"batch_size": batch_size})
     return {"invited": report.invited, "already": report.already, "skipped": report.skipped}

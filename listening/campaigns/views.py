@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -61,7 +62,7 @@ def _rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     Retry-After past the limit."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         retry_after = throttle_hit(
             request, group="campaigns.survey.ip", rate=settings.CAMPAIGNS_SURVEY_RATE_PER_IP
         )
@@ -179,7 +180,7 @@ def optout(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _member_firm(request: HttpRequest):
+def _member_firm(request: HttpRequest) -> Firm:
     member = getattr(request.user, "member", None)
     if member is None or not member.sees_whole_firm:
         raise Http404

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from listening.portal.models import MagicLink
 
@@ -12,8 +13,8 @@ class MagicLinkAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     readonly_fields = ["jti", "firm", "contact", "email", "created_at", "sent_at", "used_at"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: MagicLink | None = None) -> bool:
         return False

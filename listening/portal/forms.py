@@ -1,5 +1,7 @@
 """Input validation for the web form and the portal (Django forms: they also render the HTML)."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 
@@ -34,7 +36,7 @@ class FeedbackForm(forms.Form):
     website = forms.CharField(required=False, max_length=500)
     submission_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, firm: Firm, **kwargs) -> None:
+    def __init__(self, *args: Any, firm: Firm, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.firm = firm
         self.fields["text"] = _text_field("Your feedback", rows=6)
@@ -69,7 +71,7 @@ class CommentForm(forms.Form):
     )
     submission_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, contact: Contact, **kwargs) -> None:
+    def __init__(self, *args: Any, contact: Contact, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["text"] = _text_field("Your comment", rows=5)
         # Scoped per contact: a choice outside these querysets is a 400, never a leak.

@@ -3,7 +3,7 @@
 import mailbox
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +117,7 @@ class UploadReport:
     skipped: int = 0
 
 
-def email_upload_ingest(*, source: Source, filename: str, chunks) -> UploadReport:
+def email_upload_ingest(*, source: Source, filename: str, chunks: Iterable[bytes]) -> UploadReport:
     """Ingest an uploaded .eml (one message) or mbox (many). `chunks` is an iterable of bytes,
     spooled to a temporary file so a large mbox is never held in memory. Idempotent per message.
     Raises ValidationError when the file is neither."""

@@ -6,9 +6,10 @@ stable external ids). Deterministic: the same seed gives the same firm.
 
 import random
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -169,11 +170,11 @@ CHANNEL_MIX = (
 class Command(BaseCommand):
     help = "Create (or top up) the demo firm with realistic clients and comments."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--comments", type=int, default=400)
         parser.add_argument("--seed", type=int, default=7)
 
-    def handle(self, *args, comments: int, seed: int, **options):
+    def handle(self, *args: Any, comments: int, seed: int, **options: Any) -> None:
         rng = random.Random(seed)
         with transaction.atomic():
             firm, sources, clients = self._firm(rng)
@@ -218,7 +219,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Sign in as 'admin' or 'amy' with password '{DEMO_PASSWORD}'.")
 
-    def _firm(self, rng: random.Random):
+    def _firm(self, rng: random.Random) -> tuple[Firm, dict[Channel, Source], list[Client]]:
         firm, _ = Firm.objects.get_or_create(
             slug="harbour", defaults={"name": "Harbour & Finch LLP", "timezone": "Europe/London"}
         )

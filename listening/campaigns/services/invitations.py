@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from feedback.models import Client, Contact, Engagement, Touchpoint
@@ -36,7 +36,7 @@ class ScheduleResult:
     created: bool
 
 
-def _counting(qs):
+def _counting(qs: QuerySet[Invitation]) -> QuerySet[Invitation]:
     # Cancelled and failed invitations never reached the contact, so they are no survey.
     return qs.exclude(status__in=[Invitation.Status.CANCELLED, Invitation.Status.FAILED])
 

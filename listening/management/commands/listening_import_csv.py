@@ -1,10 +1,11 @@
 """Import a CSV of historical feedback from the command line, with progress."""
 
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from feedback.models import Source
 from listening.services.csv_import import FIELDS, csv_import_create, csv_import_run
@@ -13,7 +14,7 @@ from listening.services.csv_import import FIELDS, csv_import_create, csv_import_
 class Command(BaseCommand):
     help = "Import FILE into source SOURCE_ID. Map columns with --map field=Column (text required)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source_id", type=int)
         parser.add_argument("file", type=Path)
         parser.add_argument(
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             source = Source.objects.get(pk=options["source_id"])
         except Source.DoesNotExist as exc:

@@ -2,8 +2,9 @@
 
 import os
 import sys
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from feedback.models import Source
 from listening.sources.secrets import config_with_secret
@@ -16,12 +17,12 @@ class Command(BaseCommand):
         "from the command line, so it stays out of shell history."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source_id", type=int)
         parser.add_argument("name", choices=["api_key", "access_token"])
         parser.add_argument("--from-env", metavar="VAR")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             source = Source.objects.get(pk=options["source_id"])
         except Source.DoesNotExist as exc:

@@ -6,6 +6,7 @@ Unlike the public form these pages carry a session, so Django's CSRF protection 
 import uuid
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -39,7 +40,7 @@ def _firm_or_404(slug: str) -> Firm:
         raise Http404("No such portal.") from None
 
 
-def _see_other(to: str, **kwargs) -> HttpResponse:
+def _see_other(to: str, **kwargs: Any) -> HttpResponse:
     response = redirect(to, **kwargs)
     response.status_code = 303
     return response
@@ -59,7 +60,7 @@ def contact_required(
     POST."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, firm_slug: str, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, firm_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
         firm = _firm_or_404(firm_slug)
         contact = portal_contact(request, firm=firm)
         if contact is None:

@@ -1,6 +1,6 @@
 """The campaigns REST API (/api/v1/campaigns/): list with filters, detail with its counts and
 score, tenant scoping, roles, bad input and pinned query counts. Who may call what is also
-part of the permission matrix in tests/feedback/test_api.py."""
+part of the permission matrix in tests/feedback/api/test_views.py."""
 
 import pytest
 from django.test import Client as HttpClient
