@@ -255,63 +255,6 @@ def feedback_attribute(*, firm: Firm, feedback_ids: list[int], contact: Contact)
     return updated
 
 
-def feedback_sweep_unanalysed(*, older_than: datetime, max_attempts: int = 5) -> int:
-    """Re-queue feedback left pending or running since before `older_than`.
-
-    Items that already used `max_attempts` are marked failed (a terminal, visible state). Each
-    row is claimed with a guarded UPDATE, so two sweepers never queue the same item twice.
-    Returns how many items were re-queued.
-    """
-    stale = Feedback.objects.filter(
-        analysis_status__in=[AnalysisStatus.PENDING, AnalysisStatus.RUNNING],
-        analysis_updated_at__lt=older_than,
-    )
-    now = timezone.now()
-    stale.filter(analysis_attempts__gte=max_attempts).update(
-        analysis_status=AnalysisStatus.FAILED,
-        analysis_error="Gave up after repeated attempts.",
-        analysis_updated_at=now,
-    )
-    requeued: list[int] = []
-    for pk, status in stale.values_list("pk", "analysis_status")[:5000]:
-        claimed = Feedback.objects.filter(
-            pk=pk, analysis_status=status, analysis_updated_at__lt=older_than
-        ).update(analysis_status=AnalysisStatus.PENDING, analysis_updated_at=now)
-        if claimed:
-            requeued.append(pk)
-    for start in range(0, len(requeued), settings.NLP_BATCH_SIZE):
-        analysis_enqueue(requeued[start : start + settings.NLP_BATCH_SIZE])
-    return len(requeued)
-
-
-def feedback_sweep_expired_claims(*, lease_expired_before: datetime, max_attempts: int = 5) -> int:
-    """Hand on items whose analysis claim expired (running, not refreshed since
-    `lease_expired_before`: their worker died, see nlp.claims): back to pending and re-queued, or
-    failed after `max_attempts` claims (an item that kills its worker every time). Rows are
-    locked with SKIP LOCKED, so concurrent sweeps never queue an item twice. Returns how many
-    items were re-queued."""
-    expired = Feedback.objects.filter(
-        analysis_status=AnalysisStatus.RUNNING, analysis_updated_at__lt=lease_expired_before
-    )
-    now = timezone.now()
-    with transaction.atomic():
-        locked = list(expired.select_for_update(skip_locked=True).values_list("pk", flat=True))
-        expired.filter(pk__in=locked, analysis_attempts__gte=max_attempts).update(
-            analysis_status=AnalysisStatus.FAILED,
-            analysis_error="Its worker was lost on every attempt.",
-            analysis_updated_at=now,
-        )
-        requeued = list(expired.filter(pk__in=locked).order_by("pk").values_list("pk", flat=True))
-        expired.filter(pk__in=requeued).update(
-            analysis_status=AnalysisStatus.PENDING, analysis_updated_at=now
-        )
-    if requeued:
-        logger.warning("re-queued %d item(s) whose analysis claim expired", len(requeued))
-    for start in range(0, len(requeued), settings.NLP_BATCH_SIZE):
-        analysis_enqueue(requeued[start : start + settings.NLP_BATCH_SIZE])
-    return len(requeued)
-
-
 def audit_record(
     *, firm: Firm, action: str, obj: Any, actor: Any = None, data: dict | None = None
 ) -> AuditEvent:

@@ -29,7 +29,7 @@ from feedback.review.recovery import (
     feedback_rules_sweep,
 )
 from feedback.review.services import cases_escalate_overdue
-from feedback.services import feedback_sweep_expired_claims, feedback_sweep_unanalysed
+from feedback.sweeps import feedback_sweep_expired_claims, feedback_sweep_unanalysed
 from feedback.webhooks import webhook_deliver, webhooks_retry_due
 
 

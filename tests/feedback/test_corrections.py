@@ -34,7 +34,7 @@ from feedback.models import (
 from feedback.review.corrections import tag_correct
 from feedback.tasks import on_analysed
 from nlp.engine.result import EmotionResult, Result, SentimentResult, ThemeResult
-from nlp.services import analysis_write
+from nlp.results import analysis_write
 from tests.factories import BrandPromiseFactory, ClientFactory, FeedbackFactory
 from tests.feedback.conftest import analyse, browser_for
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from feedback.models import Analysis, AnalysisStatus, Feedback
-from feedback.services import feedback_sweep_expired_claims
+from feedback.sweeps import feedback_sweep_expired_claims
 from tests.conftest import _database_url
 from tests.factories import FeedbackFactory, SourceFactory
 from tests.feedback.faultkit import worker_kill, worker_start, worker_stop

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from feedback.models import AnalysisStatus, Feedback
-from feedback.services import feedback_sweep_unanalysed
+from feedback.sweeps import feedback_sweep_unanalysed
 from feedback.tasks import sweep_unanalysed
 from tests.conftest import wait_for
 from tests.factories import FeedbackFactory

@@ -9,13 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from feedback.models import Analysis, AnalysisStatus, EmotionTag, Feedback, ThemeMention, text_hash
-from nlp.services import (
-    analyses_write,
-    analysis_write,
-    feedback_analyse_batch,
-    feedback_analysis_claim,
-    feedback_reanalyse,
-)
+from nlp.reanalysis import feedback_reanalyse
+from nlp.results import analyses_write, analysis_write
+from nlp.services import feedback_analyse_batch, feedback_analysis_claim
 from nlp.tasks import analyse_batch
 from tests.factories import BrandPromiseFactory, FeedbackFactory
 

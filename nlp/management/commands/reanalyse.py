@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, firm=None, since=None, until=None, **kw):
         from feedback.models import Firm
-        from nlp.services import feedback_reanalyse
+        from nlp.reanalysis import feedback_reanalyse
 
         firm_obj = None
         if firm:
