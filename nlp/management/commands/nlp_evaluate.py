@@ -30,15 +30,20 @@ class Command(BaseCommand):
         parser.add_argument("--data-dir", type=Path, required=True)
         parser.add_argument("--output", type=Path, default=None)
         parser.add_argument("--no-card", action="store_true", help="do not rewrite MODEL_CARD.md")
+        parser.add_argument("--topics", action="store_true", help="the topic-discovery suite")
 
-    def handle(self, *args, data_dir: Path, output, no_card: bool, **kw):
+    def handle(self, *args, data_dir: Path, output, no_card: bool, topics: bool = False, **kw):
         from nlp.engine.core import engine_get
         from nlp.training.evaluate import evaluate
+        from nlp.training.evaluate_topics import evaluate_topics, topics_card_update
 
-        metrics = evaluate(data_dir)
+        metrics = evaluate_topics(data_dir) if topics else evaluate(data_dir)
         for key, value in metrics.items():
             self.stdout.write(f"{key}: {value:.4f}")
         if output:
             output.write_text(json.dumps(metrics, indent=2) + "\n")
         if not no_card:
-            card_update(metrics, engine_get().models)
+            if topics:
+                topics_card_update(metrics, CARD)
+            else:
+                card_update(metrics, engine_get().models)
