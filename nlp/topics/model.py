@@ -10,7 +10,7 @@ The method (`topics_fit`):
    cut instead (same contract: the cut, not a count, decides how many topics there are).
 3. HDBSCAN leaves many documents as noise; each is moved to its nearest topic centroid when it
    is close enough (BERTopic's `reduce_outliers(strategy="embeddings")`), the rest stay -1.
-4. BERTopic (manual mode: our labels, its c-TF-IDF) names every topic by its keywords.
+4. BERTopic's c-TF-IDF names every topic by its keywords.
 
 Worker side only: bertopic imports torch, so every such import is inside a function.
 """
@@ -93,21 +93,21 @@ def _cluster_large(emb: np.ndarray, seed: int) -> np.ndarray:
     return np.asarray(clusterer.fit_predict(reduced), dtype=np.int64)
 
 
-def _cluster_small(emb: np.ndarray) -> np.ndarray:
+def _cluster_small(emb: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Agglomerative groups of the unique rows `emb` (`counts` copies each); a group of one
+    document is not a topic."""
     from sklearn.cluster import AgglomerativeClustering
 
     if len(emb) < 2:
-        return np.full(len(emb), -1, dtype=np.int64)
+        return np.where(counts >= 2, 0, -1).astype(np.int64)
     labels = AgglomerativeClustering(
         n_clusters=None,
         metric="cosine",
         linkage="average",
         distance_threshold=SMALL_DISTANCE,
     ).fit_predict(emb)
-    # A one-document group is not a topic.
-    ids, counts = np.unique(labels, return_counts=True)
-    singles = set(ids[counts < 2].tolist())
-    out = np.array([-1 if lab in singles else lab for lab in labels], dtype=np.int64)
+    sizes = np.bincount(labels, weights=counts)
+    out = np.where(sizes[labels] >= 2, labels, -1).astype(np.int64)
     _, out[out >= 0] = np.unique(out[out >= 0], return_inverse=True)
     return out
 
@@ -116,18 +116,23 @@ def cluster(emb: np.ndarray, *, seed: int = 0) -> np.ndarray:
     """Topic ids 0..k-1 (k found) or -1 for each unit-vector row; noise moved to near topics."""
     if len(emb) == 0:
         return np.zeros(0, dtype=np.int64)
-    if len(emb) > MAX_FIT_DOCS:
-        sample = np.random.default_rng(seed).choice(len(emb), MAX_FIT_DOCS, replace=False)
-        found = reassign_outliers(emb[sample], _cluster_large(emb[sample], seed))
+    # Identical texts are one point: copies would otherwise pile up as a "dense cluster" of
+    # their own and split a frequent comment over several topics.
+    unique, inverse, counts = np.unique(emb, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    if len(unique) > MAX_FIT_DOCS:
+        sample = np.random.default_rng(seed).choice(len(unique), MAX_FIT_DOCS, replace=False)
+        found = reassign_outliers(unique[sample], _cluster_large(unique[sample], seed))
         k = int(found.max()) + 1
-        labels = np.full(len(emb), -1, dtype=np.int64)
+        labels = np.full(len(unique), -1, dtype=np.int64)
         if k:
-            labels = assign(emb, _centroids(emb[sample], found, k))
+            labels = assign(unique, _centroids(unique[sample], found, k))
         labels[sample] = found
-    elif len(emb) < SMALL_CORPUS:
-        labels = reassign_outliers(emb, _cluster_small(emb))
+    elif len(unique) < SMALL_CORPUS:
+        labels = reassign_outliers(unique, _cluster_small(unique, counts))
     else:
-        labels = reassign_outliers(emb, _cluster_large(emb, seed))
+        labels = reassign_outliers(unique, _cluster_large(unique, seed))
+    labels = labels[inverse]
     # Largest topic first, so ids read as a ranking.
     ids, counts = np.unique(labels[labels >= 0], return_counts=True)
     rank = {int(old): new for new, old in enumerate(ids[np.argsort(-counts, kind="stable")])}
@@ -184,43 +189,40 @@ _TOKEN = re.compile(r"(?u)\b[^\W\d_][\w'’-]+\b")
 
 
 def _keywords(docs: list[str], labels: np.ndarray, k: int) -> list[list[str]]:
-    """c-TF-IDF keywords per topic by BERTopic (manual mode: our labels, no model refit)."""
-    from bertopic import BERTopic
-    from bertopic.cluster import BaseCluster
-    from bertopic.dimensionality import BaseDimensionalityReduction
+    """c-TF-IDF keywords per topic with BERTopic's `ClassTfidfTransformer`. The class-term
+    matrix sums each document's own counts (BERTopic joins a topic's documents into one text,
+    which makes bigrams across two comments, e.g. "thanks great" from "...thanks" "great...")."""
     from bertopic.vectorizers import ClassTfidfTransformer
+    from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer
 
     if k == 0:
         return []
-    keep = labels >= 0
-    texts = [d for d, ok in zip(docs, keep, strict=True) if ok]
-    y = labels[keep]
+    keep = np.flatnonzero(labels >= 0)
     vectorizer = CountVectorizer(
         stop_words="english",
         ngram_range=(1, 2),
         token_pattern=_TOKEN.pattern,
-        min_df=2 if len(texts) >= 500 else 1,
-    )
-    model = BERTopic(
-        embedding_model=None,
-        umap_model=BaseDimensionalityReduction(),
-        hdbscan_model=BaseCluster(),
-        vectorizer_model=vectorizer,
-        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-        top_n_words=KEYWORDS,
-        calculate_probabilities=False,
+        min_df=2 if len(keep) >= 500 else 1,
     )
     try:
-        model.fit(texts, embeddings=np.zeros((len(texts), 1), np.float32), y=y)
+        counts = vectorizer.fit_transform([docs[i] for i in keep])
     except ValueError:  # no word survives the stop list (numbers, emoji): keywords stay empty
         return [[] for _ in range(k)]
-    # BERTopic renumbers topics by size; topic_mapper_ maps our ids to its ids.
-    mapping = model.topic_mapper_.get_mappings(original_topics=True)
+    member = sparse.csr_matrix(
+        (np.ones(len(keep)), (labels[keep], np.arange(len(keep)))), shape=(k, len(keep))
+    )
+    classes = member @ counts
+    # BERTopic's transformer cannot build its idf diagonal from a one-word vocabulary.
+    if classes.shape[1] > 1:
+        classes = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(classes)
+    scores = sparse.csr_matrix(classes)
+    vocabulary = vectorizer.get_feature_names_out()
     out: list[list[str]] = []
-    for label in range(k):
-        words = model.get_topic(mapping.get(label, label)) or []
-        out.append([w for w, score in words if w and score > 0])
+    for topic in range(k):
+        row = scores.getrow(topic).toarray().ravel()
+        best = [i for i in np.argsort(-row, kind="stable")[:KEYWORDS] if row[i] > 0]
+        out.append([str(vocabulary[i]) for i in best])
     return out
 
 
