@@ -32,9 +32,12 @@ def _centroid(topic: Topic) -> np.ndarray:
 def _final(topic: Topic) -> Topic:
     """Follow merges to the topic that now holds the feedback (a chain is short, bounded)."""
     seen = {topic.pk}
-    while topic.status == TopicStatus.MERGED and topic.merged_into_id not in seen:
-        seen.add(topic.merged_into_id)
-        topic = Topic.objects.get(pk=topic.merged_into_id)
+    while topic.status == TopicStatus.MERGED:
+        target = topic.merged_into_id
+        if target is None or target in seen:
+            break
+        seen.add(target)
+        topic = Topic.objects.get(pk=target)
     return topic
 
 
