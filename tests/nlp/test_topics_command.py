@@ -135,3 +135,18 @@ def test_bad_themes_file_is_a_clear_error(tmp_path):
     themes.write_text('{"name": "not a list"}')
     with pytest.raises(CommandError, match="--themes"):
         call_command("nlp_topics", input=source, output=tmp_path / "out.jsonl", themes=themes)
+
+
+def test_a_byte_order_mark_and_a_stray_byte_are_read(nlp_engine, tmp_path):
+    # given a file saved with a BOM and one byte that is not UTF-8
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(
+        b"\xef\xbb\xbf" + json.dumps({"id": 1, "text": PORTAL[0]}).encode() + b"\n"
+        b'{"id": 2, "text": "Billing portal login \xff broken"}\n'
+    )
+    out = tmp_path / "out.jsonl"
+    # when
+    call_command("nlp_topics", input=source, output=out)
+    # then
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows[:-1]] == [1, 2]

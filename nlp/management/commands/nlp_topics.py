@@ -65,7 +65,11 @@ class Command(BaseCommand):
             raise CommandError(f"--input: no such file {input}")
         ids, texts, vectors = [], [], []
         started = time.monotonic()
-        source = sys.stdin if str(input) == "-" else input.open(encoding="utf-8")
+        # utf-8-sig: files saved by spreadsheets start with a byte-order mark; a stray byte
+        # that is not UTF-8 becomes U+FFFD instead of stopping the run.
+        source = (
+            sys.stdin if str(input) == "-" else input.open(encoding="utf-8-sig", errors="replace")
+        )
         try:
             pending: list[str] = []
             for item_id, text in _items(source):
