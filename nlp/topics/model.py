@@ -17,13 +17,13 @@ Worker side only: bertopic imports torch, so every such import is inside a funct
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from nlp.engine.themes import Theme, normalise_rows
+from nlp.topics.keywords import keywords_ctfidf, short_label
 
 SMALL_CORPUS = 200
 # Tuned on the Banking77 train split (see nlp/training/evaluate_topics.py and the model card).
@@ -42,7 +42,6 @@ SMALL_DISTANCE = 0.6
 # A document's cosine to a theme prototype needed to put it in that known topic. Higher than the
 # sentence threshold of the theme matcher: a whole comment is a blend of its sentences.
 THEME_SIMILARITY = 0.45
-KEYWORDS = 8
 
 
 @dataclass
@@ -185,61 +184,6 @@ def _theme_labels(emb: np.ndarray, themes: list[Theme], embed) -> np.ndarray:
     return np.where(scores.max(1) >= THEME_SIMILARITY, best, -1)
 
 
-_TOKEN = re.compile(r"(?u)\b[^\W\d_][\w'’-]+\b")
-
-
-def _keywords(docs: list[str], labels: np.ndarray, k: int) -> list[list[str]]:
-    """c-TF-IDF keywords per topic with BERTopic's `ClassTfidfTransformer`. The class-term
-    matrix sums each document's own counts (BERTopic joins a topic's documents into one text,
-    which makes bigrams across two comments, e.g. "thanks great" from "...thanks" "great...")."""
-    from bertopic.vectorizers import ClassTfidfTransformer
-    from scipy import sparse
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    if k == 0:
-        return []
-    keep = np.flatnonzero(labels >= 0)
-    vectorizer = CountVectorizer(
-        stop_words="english",
-        ngram_range=(1, 2),
-        token_pattern=_TOKEN.pattern,
-        min_df=2 if len(keep) >= 500 else 1,
-    )
-    try:
-        counts = vectorizer.fit_transform([docs[i] for i in keep])
-    except ValueError:  # no word survives the stop list (numbers, emoji): keywords stay empty
-        return [[] for _ in range(k)]
-    member = sparse.csr_matrix(
-        (np.ones(len(keep)), (labels[keep], np.arange(len(keep)))), shape=(k, len(keep))
-    )
-    classes = member @ counts
-    # BERTopic's transformer cannot build its idf diagonal from a one-word vocabulary.
-    if classes.shape[1] > 1:
-        classes = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(classes)
-    scores = sparse.csr_matrix(classes)
-    vocabulary = vectorizer.get_feature_names_out()
-    out: list[list[str]] = []
-    for topic in range(k):
-        row = scores.getrow(topic).toarray().ravel()
-        best = [i for i in np.argsort(-row, kind="stable")[:KEYWORDS] if row[i] > 0]
-        out.append([str(vocabulary[i]) for i in best])
-    return out
-
-
-def short_label(keywords: list[str], words: int = 3) -> str:
-    """The first keywords, skipping one already said by an earlier (bigram) keyword."""
-    chosen: list[str] = []
-    for word in keywords:
-        said = " ".join(chosen).split()
-        if all(part in said for part in word.split()):
-            continue
-        chosen = [c for c in chosen if not set(c.split()) <= set(word.split())]
-        chosen.append(word)
-        if len(chosen) == words:
-            break
-    return ", ".join(chosen)
-
-
 def topics_fit(
     docs: list[str],
     emb: np.ndarray,
@@ -267,7 +211,7 @@ def topics_fit(
     offset = len(used_themes)
     labels[np.flatnonzero(free)] = np.where(found >= 0, found + offset, -1)
     k = int(labels.max()) + 1 if n else 0
-    keywords = _keywords(docs, labels, k)
+    keywords = keywords_ctfidf(docs, labels, k)
     centroids = _centroids(emb, labels, k) if k else np.zeros((0, emb.shape[1]), np.float32)
     topics = []
     for i in range(k):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.topics.model import assign, short_label
+from nlp.topics.keywords import short_label
+from nlp.topics.model import assign
 from nlp.training.evaluate_topics import (
     TOPICS_BEGIN,
     TOPICS_END,
@@ -22,7 +23,8 @@ def test_importing_the_topic_modules_does_not_import_torch_or_bertopic():
     # given a fresh interpreter with Django set up, as a web process would have
     code = (
         "import sys, django; django.setup();"
-        "import nlp.topics.model, nlp.topics.embed, nlp.training.evaluate_topics;"
+        "import nlp.topics.model, nlp.topics.embed, nlp.topics.keywords;"
+        "import nlp.training.evaluate_topics, nlp.topics.identity;"
         "import nlp.management.commands.nlp_topics;"
         "print(sorted(m for m in ('torch', 'transformers', 'bertopic', 'umap', 'hdbscan')"
         " if m in sys.modules))"
