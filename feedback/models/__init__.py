@@ -35,6 +35,7 @@ from feedback.models.tenancy import (
     Source,
     Touchpoint,
 )
+from feedback.models.topics import Topic, TopicAssignment, TopicStatus
 from feedback.models.voice import (
     Analysis,
     AnalysisStatus,
@@ -47,6 +48,9 @@ from feedback.models.voice import (
 )
 
 __all__ = [
+    "Topic",
+    "TopicAssignment",
+    "TopicStatus",
     "PRIORITY_ORDER",
     "Analysis",
     "AnalysisStatus",

@@ -5,7 +5,7 @@ stable external ids). Deterministic: the same seed gives the same firm.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -146,6 +146,15 @@ NEGATIVE = [
     "I am annoyed that we found out about the missed deadline from the other side.",
     "Really unhappy with the handover, the new team knew nothing about the {topic}.",
 ]
+# A problem nobody asked about, only in the last month: topic discovery should raise it.
+EMERGING = [
+    "The new billing portal keeps logging us out before we can download the invoice.",
+    "We could not log in to the new billing portal at all this week.",
+    "Since the switch to the new billing portal our finance team cannot find past invoices.",
+    "The billing portal rejected our card payment twice, please fix the portal.",
+    "Password reset on the new billing portal never sends the e-mail.",
+    "Is there a guide for the new billing portal? Nobody here can work out how to use it.",
+]
 TOPICS = [
     "acquisition",
     "lease renewal",
@@ -213,11 +222,38 @@ class Command(BaseCommand):
                 rating_scale=scale,
             )
             created += result.created
+        created += self._emerging(seed, sources, clients, touchpoints, now)
         self.stdout.write(
             f"Demo firm '{firm.name}': {len(clients)} clients, "
             f"{Contact.objects.filter(firm=firm).count()} contacts, {created} new comments."
         )
         self.stdout.write(f"Sign in as 'admin' or 'amy' with password '{DEMO_PASSWORD}'.")
+
+    def _emerging(
+        self,
+        seed: int,
+        sources: dict[Channel, Source],
+        clients: list[Client],
+        touchpoints: list[Touchpoint],
+        now: datetime,
+    ) -> int:
+        """Two dozen comments on the new billing portal, all in the last 30 days (own random
+        stream, so the main comments stay what they were for a given seed)."""
+        rng = random.Random(seed + 1)
+        created = 0
+        for j in range(24):
+            client = rng.choice(clients)
+            result = feedback_ingest(
+                source=sources[Channel.PORTAL],
+                external_id=f"demo-{seed}-portal-{j}",
+                text=rng.choice(EMERGING),
+                sender=rng.choice(list(client.contacts.all())).email,
+                touchpoint=rng.choice(touchpoints),
+                engagement=client.engagements.first(),
+                received_at=now - timedelta(days=rng.randint(0, 29), minutes=rng.randint(0, 1440)),
+            )
+            created += result.created
+        return created
 
     def _firm(self, rng: random.Random) -> tuple[Firm, dict[Channel, Source], list[Client]]:
         firm, _ = Firm.objects.get_or_create(

@@ -69,10 +69,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-card", action="store_true", help="do not rewrite MODEL_CARD.md")
         parser.add_argument(
             "--suite",
-            choices=["benchmarks", "laptops"],
+            choices=["benchmarks", "laptops", "topics"],
             default="benchmarks",
-            help="laptops: promise detection old vs new on SemEval-2016 laptop reviews",
+            help="laptops: promise detection old vs new on SemEval-2016 laptop reviews; "
+            "topics: topic discovery on Banking77",
         )
+        parser.add_argument("--topics", action="store_true", help="same as --suite topics")
         parser.add_argument(
             "--challenge",
             action="store_true",
@@ -91,10 +93,14 @@ class Command(BaseCommand):
         suite: str,
         challenge: bool,
         challenge_file,
+        topics: bool = False,
         **kw,
     ):
         from nlp.engine.core import engine_get
 
+        if suite == "topics" or topics:
+            self._topics(data_dir, output, no_card=no_card)
+            return
         if suite == "laptops":
             from nlp.training.evaluate_themes import laptops_command
 
@@ -125,3 +131,16 @@ class Command(BaseCommand):
                 card_challenge_update(report)
         if output:
             output.write_text(json.dumps(out, indent=2) + "\n")
+
+    def _topics(self, data_dir: Path | None, output: Path | None, *, no_card: bool) -> None:
+        from nlp.training.evaluate_topics import evaluate_topics, topics_card_update
+
+        if data_dir is None:
+            raise CommandError("give --data-dir (the folder that holds banking77)")
+        metrics = evaluate_topics(data_dir)
+        for key, value in metrics.items():
+            self.stdout.write(f"{key}: {value:.4f}")
+        if output:
+            output.write_text(json.dumps(metrics, indent=2) + "\n")
+        if not no_card:
+            topics_card_update(metrics, CARD)
