@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from feedback.models import Firm, Member, Topic, TopicAssignment, TopicStatus
 from feedback.services import audit_record
+from feedback.topics.identity import topics_match
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,9 @@ def _final(topic: Topic) -> Topic:
 @transaction.atomic
 def topics_refit_apply(*, firm: Firm, found: list[FoundTopic]) -> dict[int, int]:
     """Replace the firm's topics with a refit's, keeping identity: each found topic matched to
-    an existing one (`nlp.topics.identity.topics_match`) updates that row, the others are
+    an existing one (`feedback.topics.identity.topics_match`) updates that row, the others are
     created, existing topics left unmatched fade. Assignments are rewritten. Idempotent: the
     same `found` twice gives the same rows. Returns {found index: topic id}."""
-    from nlp.topics.identity import topics_match
-
     existing = list(Topic.objects.select_for_update().filter(firm=firm).order_by("pk"))
     with_centroid = [t for t in existing if t.centroid]
     matching = topics_match(

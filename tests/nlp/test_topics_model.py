@@ -24,7 +24,7 @@ def test_importing_the_topic_modules_does_not_import_torch_or_bertopic():
     code = (
         "import sys, django; django.setup();"
         "import nlp.topics.model, nlp.topics.embed, nlp.topics.keywords;"
-        "import nlp.training.evaluate_topics, nlp.topics.identity;"
+        "import nlp.training.evaluate_topics, feedback.topics.identity;"
         "import nlp.management.commands.nlp_topics;"
         "print(sorted(m for m in ('torch', 'transformers', 'bertopic', 'umap', 'hdbscan')"
         " if m in sys.modules))"

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nlp.topics.identity import topics_match
+from feedback.topics.identity import topics_match
 
 
 def _unit(rows):
