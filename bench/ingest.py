@@ -38,6 +38,9 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+from bench.procs import children, cpu_seconds, postgres_backends  # noqa: E402
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 TEXTS = [
@@ -177,33 +180,6 @@ async def _load(port: int, path: str, n: int, concurrency: int) -> tuple[float, 
     return n / (time.perf_counter() - start), statuses
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes so far (0 for any that has gone)."""
-    ticks = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def _children(pid: int) -> list[int]:
-    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-
-def _postgres_backends() -> list[int]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 def bench_form(n: int, source, workers: int, concurrency: int) -> tuple[float, dict, dict]:
     """Submissions per second, HTTP statuses, and CPU ms per submission by process."""
     port = _free_port()
@@ -212,10 +188,10 @@ def bench_form(n: int, source, workers: int, concurrency: int) -> tuple[float, d
         path = f"/listen/form/{source.public_key}"
         # Warm every worker (and open its persistent database connection) before measuring.
         asyncio.run(_load(port, path, min(200, n), concurrency))
-        web, db = _children(proc.pid), _postgres_backends()
-        before = (_cpu_seconds(web), _cpu_seconds(db), time.process_time())
+        web, db = children(proc.pid), postgres_backends()
+        before = (cpu_seconds(web), cpu_seconds(db), time.process_time())
         rps, statuses = asyncio.run(_load(port, path, n, concurrency))
-        after = (_cpu_seconds(web), _cpu_seconds(db), time.process_time())
+        after = (cpu_seconds(web), cpu_seconds(db), time.process_time())
         names = ("gunicorn", "postgres", "load generator")
         cpu_ms = {
             name: round((b - a) / n * 1000, 2)

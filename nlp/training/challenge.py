@@ -23,7 +23,7 @@ def challenge_load(path: Path = CHALLENGE) -> list[dict]:
 
 
 def demo_themes() -> list[dict]:
-    from feedback.management.commands.demo_seed import PROMISES
+    from feedback.management.demo_data import PROMISES
 
     return [{"name": n, "description": d, "examples": e} for n, d, e in PROMISES]
 

@@ -187,3 +187,31 @@ def campaign(firm) -> Campaign:
 @pytest.fixture
 def rival_campaign(other_firm) -> Campaign:
     return Campaign.objects.create(firm=other_firm, name="Rival NPS", kind=SurveyKind.NPS)
+
+
+# --- corrections (tests/feedback/test_corrections*.py) ---
+FEES = "Great outcome. Fees were exactly as quoted, no surprises on the invoice."
+
+
+@pytest.fixture
+def value_for_money(firm):
+    return BrandPromiseFactory(firm=firm, name="Value for money")
+
+
+@pytest.fixture
+def praise(client_of, api_source, value_for_money):
+    """Praise the model read as a negative remark on price, with a case opened on it."""
+    item = FeedbackFactory(
+        source=api_source,
+        client=client_of,
+        text=FEES,
+        received_at=timezone.now() - timedelta(hours=2),
+    )
+    analyse(
+        item,
+        sentiment="neutral",
+        negative=0.3,
+        themes=[(value_for_money, "negative", 0.6, ["Fees were exactly as quoted."])],
+    )
+    on_analysed([item.pk])
+    return item

@@ -2,7 +2,7 @@
 
 import pytest
 
-from feedback.management.commands.demo_seed import PROMISES
+from feedback.management.demo_data import PROMISES
 from nlp.engine.clauses import clauses
 
 DEMO_THEMES = [
