@@ -1,8 +1,6 @@
 """Shared fixtures: personas of two firms, and a real Celery worker process."""
 
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +10,7 @@ from django.db import connection
 
 from feedback.models import Role
 from tests.factories import ClientFactory, FirmFactory, MemberFactory, SourceFactory
+from tests.workers import worker_start
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,43 +81,12 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subpro
     with django_db_blocker.unblock():
         db_url = _database_url()
     app.control.purge()
-    log = ROOT / "var" / "test-worker.log"
-    log.parent.mkdir(exist_ok=True)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": db_url,
-        "HF_HUB_OFFLINE": "1",
-    }
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "-Q",
-                "default,ingest,nlp,email",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-                "-n",
-                f"test-{os.getpid()}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+    try:
+        proc, _ = worker_start(
+            queues="default,ingest,nlp,email", name="worker", database_url=db_url
         )
-    deadline = time.monotonic() + 120
-    while "ready." not in log.read_text():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"Celery worker did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.2)
+    except AssertionError as exc:
+        pytest.fail(str(exc))
     yield proc
     proc.terminate()
     try:

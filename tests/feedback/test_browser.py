@@ -4,31 +4,16 @@ Needs `apt-get install chromium`; screenshots are saved under var/test-artifacts
 $TEST_ARTIFACTS_DIR) for CI to keep."""
 
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from feedback.models import Case, CaseStatus
 from feedback.tasks import on_analysed
+from tests.browser import ARTIFACTS, CHROMIUM
 from tests.feedback.conftest import analyse
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = next(
-    (
-        p
-        for p in ["/usr/lib/chromium/chromium", shutil.which("chromium") or ""]
-        if p and Path(p).exists()
-    ),
-    None,
-)
-ARTIFACTS = Path(
-    os.environ.get(
-        "TEST_ARTIFACTS_DIR", Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
-    )
-)
 
 
 @pytest.fixture

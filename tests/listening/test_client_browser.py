@@ -19,8 +19,8 @@ from listening.campaigns.services.invitations import invitation_schedule
 from listening.campaigns.services.sending import invitation_send
 from listening.portal.models import MagicLink
 from listening.portal.services import magic_link_send, magic_link_url
+from tests.browser import ARTIFACTS, chromium_page, no_horizontal_overflow
 from tests.factories import ClientFactory, ContactFactory, SourceFactory
-from tests.listening.browser import ARTIFACTS, chromium_page, no_horizontal_overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

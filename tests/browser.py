@@ -1,5 +1,5 @@
-"""Playwright on Debian's Chromium for the client-page browser tests (as tests/feedback/
-test_browser.py does for staff pages). Never downloads a browser: skips when none is installed."""
+"""Playwright on Debian's Chromium for the browser tests of staff and client pages. Never
+downloads a browser: skips when none is installed."""
 
 import os
 import shutil
@@ -19,7 +19,7 @@ CHROMIUM = next(
 )
 ARTIFACTS = Path(
     os.environ.get(
-        "TEST_ARTIFACTS_DIR", Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
+        "TEST_ARTIFACTS_DIR", Path(__file__).resolve().parents[1] / "var" / "test-artifacts"
     )
 )
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
