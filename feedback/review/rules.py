@@ -20,6 +20,10 @@ from feedback.models import (
     Sentiment,
 )
 
+# P(intent to leave) from which the detector's flag is trusted at the rule's own priority (the
+# detector's cross-validated precision is ~0.83 there, recall ~0.78; see nlp/MODEL_CARD.md).
+INTENT_CONFIDENT = 0.15
+
 CHURN_PHRASES = [
     "switch firms",
     "switching firms",
@@ -143,24 +147,35 @@ def rules_evaluate(*, feedback: Feedback, rules: list[Rule]) -> list[RuleMatch]:
 
 def _churn_match(rule: Rule, feedback: Feedback, analysis: Analysis | None) -> RuleMatch | None:
     """Talk of leaving: the intent detector's flag decides (or its probability, when the rule
-    sets a threshold); the firm's phrase list still matches too, so a firm can add its own."""
+    sets a threshold); the firm's phrase list still matches too, so a firm can add its own.
+
+    The detector's flag is set for recall (a missed client about to leave costs most), so many
+    hard complaints carry it too. Below INTENT_CONFIDENT, with no phrase of the list, the case
+    opens as "possible intent to leave" one priority lower than the rule's: it is still seen,
+    but it does not jump the queue as a firm's urgent cases do."""
     reasons, evidence = [], []
+    confident = False
     if analysis is not None:
         p = analysis.intent_to_leave
         if analysis.intent_flag if rule.threshold is None else p >= rule.threshold:
-            reasons.append(f"intent to leave ({p:.0%})")
+            confident = rule.threshold is not None or p >= INTENT_CONFIDENT
+            reasons.append(f"{'' if confident else 'possible '}intent to leave ({p:.0%})")
             scored = [s for s in analysis.sentences if isinstance(s, dict) and s.get("text")]
             scored.sort(key=lambda s: -float(s.get("intent") or 0.0))
             evidence = [s["text"] for s in scored if float(s.get("intent") or 0.0) >= p / 2][:5]
     pattern = _phrase_pattern(rule.labels or CHURN_PHRASES)
     hits = [s for s in sentences_split(feedback.text) if pattern.search(s)] if pattern else []
     if hits and pattern is not None:
+        confident = True
         reasons += sorted({m.lower() for s in hits for m in pattern.findall(s)})
         evidence += [s for s in hits if s not in evidence]
     if not reasons:
         return None
+    priority = rule.priority
+    if not confident:
+        priority = PRIORITY_ORDER[max(0, PRIORITY_ORDER.index(Priority(priority)) - 1)]
     return RuleMatch(
-        RuleKind.CHURN_TALK, rule.priority, "Talk of leaving: " + ", ".join(reasons), evidence[:5]
+        RuleKind.CHURN_TALK, priority, "Talk of leaving: " + ", ".join(reasons), evidence[:5]
     )
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from feedback.models import Rule, RuleKind, Sentiment
+from feedback.models import Priority, Rule, RuleKind, Sentiment
 from feedback.review.rules import rule_defaults_ensure, rules_evaluate
 from tests.factories import BrandPromiseFactory, FeedbackFactory, SourceFactory
 from tests.feedback.conftest import analyse
@@ -85,3 +85,30 @@ def test_disabled_rules_and_stale_analyses_do_not_flag(source, firm):
     type(item).objects.filter(pk=item.pk).update(text_hash="changed")
     item.refresh_from_db()
     assert _matched(item) == set()
+
+
+def _churn(feedback):
+    rules = rule_defaults_ensure(firm=feedback.firm)
+    return next(m for m in rules_evaluate(feedback=feedback, rules=rules) if m.rule == "churn_talk")
+
+
+@pytest.mark.parametrize(
+    ("probability", "priority", "prefix"),
+    [
+        (0.9, Priority.URGENT, "Talk of leaving: intent"),
+        (0.08, Priority.HIGH, "Talk of leaving: possible"),
+    ],
+)
+def test_a_weak_intent_flag_opens_a_possible_leaving_case_one_priority_lower(
+    source, probability, priority, prefix
+):
+    # given a comment the intent detector flagged, surely or only just
+    item = FeedbackFactory(source=source, text="We have chased three times and had no answer.")
+    analysis = analyse(item, negative=0.95)
+    analysis.intent_to_leave, analysis.intent_flag = probability, True
+    analysis.save(update_fields=["intent_to_leave", "intent_flag"])
+    # when the rules run
+    match = _churn(item)
+    # then a weak flag is still seen, but does not jump the urgent queue
+    assert match.priority == priority
+    assert match.detail.startswith(prefix)
