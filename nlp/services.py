@@ -8,6 +8,7 @@ replaced, and a result for text that changed since the claim is never written.
 import logging
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from celery import current_app
 from django.db import OperationalError, transaction
@@ -27,6 +28,9 @@ from nlp.engine.result import Result
 from nlp.engine.themes import Theme
 from nlp.results import analyses_write, analysis_write
 from nlp.selectors import themes_by_firm
+
+if TYPE_CHECKING:
+    from nlp.engine.core import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +77,9 @@ def feedback_analysis_fail(*, feedback_id: int, error: str) -> None:
     )
 
 
-def _infer(engine, texts: list[str], themes: list[list[Theme]]) -> list[Result | Exception]:
+def _infer(
+    engine: "Engine", texts: list[str], themes: list[list[Theme]]
+) -> list[Result | Exception]:
     """Whole batch in one pass; if that raises, item by item so one poison text fails alone."""
     try:
         return list(engine.analyse(texts, themes))
@@ -104,7 +110,7 @@ def _top_up(feedback_ids: list[int], fill_to: int) -> list[int]:
 
 
 def feedback_analyse_batch(
-    *, feedback_ids: list[int], engine=None, fill_to: int = 0
+    *, feedback_ids: list[int], engine: "Engine | None" = None, fill_to: int = 0
 ) -> BatchOutcome:
     """Analyse a batch end to end. Not atomic as a whole, on purpose: inference runs outside any
     transaction, then the results commit together (item by item if the database refuses one).
@@ -149,7 +155,7 @@ def _publish_analysed(feedback_ids: list[int]) -> None:
         logger.warning("could not publish %s for %d item(s)", ANALYSED_TASK, len(feedback_ids))
 
 
-def _analyse_claimed(claimed: list[int], engine, outcome: BatchOutcome) -> None:
+def _analyse_claimed(claimed: list[int], engine: "Engine", outcome: BatchOutcome) -> None:
     """Infer and store the claimed items, recording each one's fate in `outcome`."""
     items = list(
         Feedback.objects.filter(pk__in=claimed).values("pk", "firm_id", "text", "text_hash")

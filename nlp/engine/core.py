@@ -7,7 +7,7 @@ one thread at a time per process (Celery's prefork pool gives each worker proces
 import hashlib
 import threading
 from collections.abc import Sequence
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -16,6 +16,7 @@ from nlp.engine import intent as intent_mod
 from nlp.engine.clauses import clauses_of
 from nlp.engine.config import EMBEDDED_ENCODER, SENTIMENT_ALIASES, EngineConfig
 from nlp.engine.features import Prepared, pool_documents, prepare
+from nlp.engine.labels import EMOTION_LABELS, ConfigurationError, label_matrix, neutral, no_emotion
 from nlp.engine.polarity import polarity_load, toward
 from nlp.engine.promises import MatchSettings, hits, polarity, scored
 from nlp.engine.result import (
@@ -37,59 +38,14 @@ from nlp.engine.themes import (
     normalise_rows,
 )
 
+if TYPE_CHECKING:
+    from nlp.inference import EncodedSegments, HFClassifier
+
 THEME_CACHE_SIZE = 512  # distinct theme versions kept embedded per worker
-EMOTION_LABELS = [
-    "admiration",
-    "amusement",
-    "anger",
-    "annoyance",
-    "approval",
-    "caring",
-    "confusion",
-    "curiosity",
-    "desire",
-    "disappointment",
-    "disapproval",
-    "disgust",
-    "embarrassment",
-    "excitement",
-    "fear",
-    "gratitude",
-    "grief",
-    "joy",
-    "love",
-    "nervousness",
-    "optimism",
-    "pride",
-    "realization",
-    "relief",
-    "remorse",
-    "sadness",
-    "surprise",
-    "neutral",
-]
-
-
-class ConfigurationError(RuntimeError):
-    """The configured models cannot work together (e.g. embedded heads on another encoder)."""
-
-
-def _label_matrix(
-    model_labels: list[str], ours: Sequence[str], mapping: dict[str, str]
-) -> np.ndarray:
-    """(model_labels, ours) 0/1 matrix: summing mapped probabilities (1-2 stars -> negative)."""
-    matrix = np.zeros((len(model_labels), len(ours)), dtype=np.float32)
-    for i, name in enumerate(model_labels):
-        target = mapping.get(name) or mapping.get(name.lower()) or name.lower()
-        if target in ours:
-            matrix[i, ours.index(target)] = 1.0
-    if not matrix.any():
-        raise ConfigurationError(f"no label of {model_labels} maps to {list(ours)}")
-    return matrix
 
 
 class Engine:
-    def __init__(self, config: EngineConfig):
+    def __init__(self, config: EngineConfig) -> None:
         from nlp import inference
 
         self.config = config
@@ -102,14 +58,14 @@ class Engine:
         self.sentiment_clf = self.emotion_clf = None
         if config.sentiment_model:
             self.sentiment_clf = inference.classifier_get(config.sentiment_model)
-            self.sentiment_map = _label_matrix(
+            self.sentiment_map = label_matrix(
                 self.sentiment_clf.labels,
                 SENTIMENT_LABELS,
                 {**SENTIMENT_ALIASES, **config.sentiment_label_map},
             )
         if config.emotion_model:
             self.emotion_clf = inference.classifier_get(config.emotion_model)
-            self.emotion_map = _label_matrix(
+            self.emotion_map = label_matrix(
                 self.emotion_clf.labels, EMOTION_LABELS, config.emotion_label_map
             )
         if not (config.sentiment_model and config.emotion_model):
@@ -137,13 +93,12 @@ class Engine:
         self.models = self._models()
         self.version = self._version()
 
-    def _models(self) -> dict:
-        def head_info(head, clf):
-            return (
-                {"model": clf.name}
-                if clf
-                else {"model": f"heads/{head.name}", "version": head.version}
-            )
+    def _models(self) -> dict[str, Any]:
+        def head_info(head: heads_mod.Head | None, clf: "HFClassifier | None") -> dict[str, str]:
+            if clf:
+                return {"model": clf.name}
+            head = cast(heads_mod.Head, head)  # no classifier: the embedded head is loaded
+            return {"model": f"heads/{head.name}", "version": head.version}
 
         return {
             "encoder": EMBEDDED_ENCODER if self.config.embedded_encoder else self.config.encoder,
@@ -213,9 +168,9 @@ class Engine:
             doc_theme_list = [Theme.coerce(t) for t in themes[i]]
             results.append(
                 Result(
-                    sentiment=SentimentResult.from_probs(doc_sent[i]) if segs else _neutral(),
+                    sentiment=SentimentResult.from_probs(doc_sent[i]) if segs else neutral(),
                     sentences=sentences,
-                    emotions=self._emotion_result(doc_emo[i]) if segs else _no_emotion(),
+                    emotions=self._emotion_result(doc_emo[i]) if segs else no_emotion(),
                     themes=self._match(
                         doc_theme_list, emb[rows], seg_toward[rows], sentences, clauses
                     ),
@@ -225,7 +180,7 @@ class Engine:
             )
         return results
 
-    def _intent_result(self, probs: np.ndarray, sentences) -> IntentResult:
+    def _intent_result(self, probs: np.ndarray, sentences: list[SentenceResult]) -> IntentResult:
         if not len(probs) or self.intent is None:
             return IntentResult()
         order = np.argsort(-probs)
@@ -237,7 +192,9 @@ class Engine:
             evidence=flagged[:MAX_EVIDENCE],
         )
 
-    def _clauses(self, prepared: Prepared, themes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _clauses(
+        self, prepared: Prepared, themes: Sequence[Sequence[Theme | dict]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Embeddings, sentiment and sentence index of the clauses of sentences that cut at a
         turn ("..., but ..."), for texts that have themes to match (others need none)."""
         wanted = [bool(themes[int(d)]) for d in prepared.owner]
@@ -249,12 +206,14 @@ class Engine:
         sent = toward(self.polarity, enc.layers, self._sentiment_alone(texts, enc))
         return normalise_rows(enc.layers[:, -1, :]), sent, np.asarray(owner, dtype=np.int64)
 
-    def _sentiment_alone(self, texts: list[str], enc) -> np.ndarray:
+    def _sentiment_alone(self, texts: list[str], enc: "EncodedSegments") -> np.ndarray:
         """Sentence sentiment of each text as its own one-sentence document (same path)."""
         alone = Prepared([[Segment(t, 0, len(t))] for t in texts], texts, np.arange(len(texts)))
         return self._sentiment(alone, enc, enc.layers)[0]
 
-    def _sentiment(self, prepared, enc, docs) -> tuple[np.ndarray, np.ndarray]:
+    def _sentiment(
+        self, prepared: Prepared, enc: "EncodedSegments", docs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         if self.sentiment_clf is None:  # then the embedded head is loaded
             head = cast(heads_mod.Head, self.sentiment_head)
             return head.predict(enc.layers), head.predict(docs)
@@ -266,7 +225,7 @@ class Engine:
         doc /= np.maximum(doc.sum(1, keepdims=True), 1e-9)
         return seg, doc
 
-    def _emotions(self, prepared, enc, docs) -> np.ndarray:
+    def _emotions(self, prepared: Prepared, enc: "EncodedSegments", docs: np.ndarray) -> np.ndarray:
         if self.emotion_clf is None:  # then the embedded head is loaded
             return cast(heads_mod.Head, self.emotion_head).predict(docs)
         seg = self.emotion_clf.predict(prepared.flat) @ self.emotion_map
@@ -286,7 +245,14 @@ class Engine:
         scores = {lab: round(float(p), 4) for lab, p in zip(labels, probs, strict=True)}
         return EmotionResult(labels=sorted(chosen, key=lambda lab: -scores[lab]), scores=scores)
 
-    def _match(self, themes, emb, seg_sent, sentences, clauses) -> list[ThemeResult]:
+    def _match(
+        self,
+        themes: list[Theme],
+        emb: np.ndarray,
+        seg_sent: np.ndarray,
+        sentences: list[SentenceResult],
+        clauses: tuple[np.ndarray, np.ndarray, np.ndarray],
+    ) -> list[ThemeResult]:
         if not themes or not sentences:
             return []
         clause_emb, clause_sent, clause_owner = clauses
@@ -313,14 +279,6 @@ class Engine:
                 )
             )
         return sorted(out, key=lambda t: -t.score)
-
-
-def _neutral() -> SentimentResult:
-    return SentimentResult("neutral", {"negative": 0.0, "neutral": 1.0, "positive": 0.0})
-
-
-def _no_emotion() -> EmotionResult:
-    return EmotionResult(["neutral"], {lab: float(lab == "neutral") for lab in EMOTION_LABELS})
 
 
 _LOCK = threading.Lock()

@@ -1,5 +1,6 @@
 """The engine's result types: plain dataclasses that serialise to the documented JSON shape."""
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ class SentimentResult:
         return max(self.scores.values(), default=0.0)
 
     @classmethod
-    def from_probs(cls, probs) -> "SentimentResult":
+    def from_probs(cls, probs: Iterable[float]) -> "SentimentResult":
         scores = {
             label: round(float(p), 4) for label, p in zip(SENTIMENT_LABELS, probs, strict=True)
         }

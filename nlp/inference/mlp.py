@@ -3,6 +3,7 @@ It lives here because this package is the one place torch may be imported."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 import numpy as np
@@ -13,7 +14,7 @@ def fit_mlp(
     y: np.ndarray,
     *,
     x_dev: np.ndarray,
-    score_dev,
+    score_dev: Callable[[np.ndarray], float],
     multi_label: bool,
     hidden: int = 256,
     epochs: int = 30,

@@ -9,6 +9,7 @@ import os
 import tempfile
 import warnings
 from pathlib import Path
+from typing import Any
 
 from nlp.inference._shared import configure_torch
 
@@ -42,11 +43,11 @@ def _onnx_export(path: str, target: Path) -> None:
     model = AutoModel.from_pretrained(path, attn_implementation="eager").eval()
 
     class Pooled(torch.nn.Module):
-        def __init__(self):
+        def __init__(self) -> None:
             super().__init__()
             self.model = model
 
-        def forward(self, input_ids, attention_mask):
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
             out = self.model(
                 input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True
             )

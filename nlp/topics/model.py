@@ -17,6 +17,7 @@ Worker side only: bertopic imports torch, so every such import is inside a funct
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,7 +171,9 @@ def assign(
     return out
 
 
-def _theme_labels(emb: np.ndarray, themes: list[Theme], embed) -> np.ndarray:
+def _theme_labels(
+    emb: np.ndarray, themes: list[Theme], embed: Callable[[list[str]], np.ndarray]
+) -> np.ndarray:
     """Index of the matched theme per row, -1 for none (best prototype cosine, counters veto)."""
     from nlp.engine.themes import theme_scores
 

@@ -9,11 +9,15 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nlp.engine.features import pool_documents, prepare
 from nlp.training import data
+
+if TYPE_CHECKING:
+    from nlp.inference import Encoder
 
 CACHE_DIR = Path(__file__).resolve().parent.parent.parent / "var" / "nlp-cache"
 
@@ -37,7 +41,9 @@ def splits(
     return {k: read() for k, read in readers.items() if names is None or k in names}
 
 
-def features(name: str, split: data.Split, encoder, cache_dir: Path = CACHE_DIR) -> np.ndarray:
+def features(
+    name: str, split: data.Split, encoder: "Encoder", cache_dir: Path = CACHE_DIR
+) -> np.ndarray:
     """Document features (n, n_layers, hidden) as float16 on disk; encoded on first request."""
     key = hashlib.sha1(
         ("\n".join(split.texts) + encoder.name).encode(), usedforsecurity=False

@@ -9,11 +9,15 @@ firm would see. Promise polarity is read from the engine's theme results as they
 import json
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.metrics import recall_score
 
-from nlp.engine.result import SENTIMENT_LABELS
+from nlp.engine.result import SENTIMENT_LABELS, ThemeResult
+
+if TYPE_CHECKING:
+    from nlp.engine.core import Engine
 
 CHALLENGE = Path(__file__).resolve().parent.parent / "challenge" / "professional_services.jsonl"
 
@@ -28,7 +32,7 @@ def demo_themes() -> list[dict]:
     return [{"name": n, "description": d, "examples": e} for n, d, e in PROMISES]
 
 
-def _polarity(theme) -> str:
+def _polarity(theme: ThemeResult) -> str:
     return str(getattr(theme, "polarity", None) or theme.sentiment)
 
 
@@ -70,7 +74,9 @@ def _group_scores(rows: list[dict], results: list) -> dict[str, float | int]:
     return out
 
 
-def challenge_evaluate(engine, path: Path = CHALLENGE) -> dict[str, dict[str, float | int]]:
+def challenge_evaluate(
+    engine: "Engine", path: Path = CHALLENGE
+) -> dict[str, dict[str, float | int]]:
     """{"all": scores, phenomenon: scores, ...} for the configured engine."""
     rows = challenge_load(path)
     themes = demo_themes()
@@ -86,7 +92,7 @@ def challenge_evaluate(engine, path: Path = CHALLENGE) -> dict[str, dict[str, fl
     return report
 
 
-def challenge_errors(engine, path: Path = CHALLENGE) -> list[dict]:
+def challenge_errors(engine: "Engine", path: Path = CHALLENGE) -> list[dict]:
     """Rows the engine gets wrong (sentiment or intent), for the card's error analysis."""
     rows = challenge_load(path)
     results = engine.analyse([r["text"] for r in rows], [[]] * len(rows))

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.engine.core import EMOTION_LABELS, engine_get
+from nlp.engine.core import EMOTION_LABELS, Engine, engine_get
 from nlp.engine.result import SENTIMENT_LABELS
 from nlp.training import cache, data, metrics
 
 
-def _probabilities(engine, name: str, split: data.Split, kind: str) -> np.ndarray:
+def _probabilities(engine: Engine, name: str, split: data.Split, kind: str) -> np.ndarray:
     head = engine.sentiment_head if kind == "sentiment" else engine.emotion_head
     labels = SENTIMENT_LABELS if kind == "sentiment" else EMOTION_LABELS
     if head is not None:

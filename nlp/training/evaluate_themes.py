@@ -14,14 +14,19 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+from django.core.management.base import OutputWrapper
 
 from nlp.engine.features import prepare
 from nlp.engine.polarity import toward
 from nlp.engine.promises import MatchSettings, hits, polarity, scored
 from nlp.engine.result import SENTIMENT_LABELS
 from nlp.engine.themes import Theme, normalise_rows
+
+if TYPE_CHECKING:
+    from nlp.engine.core import Engine
 
 FILE = "semeval2016-laptops/ABSA16_Laptops_Train_SB1_v2.xml"
 # theme name, description, examples, and which ENTITY#ATTRIBUTE categories it stands for
@@ -109,13 +114,13 @@ class Features:
     old_theme_emb: list  # the prototypes of before: "name: description" and the examples
 
 
-def _old_prototypes(engine, theme: Theme) -> tuple[np.ndarray, np.ndarray]:
+def _old_prototypes(engine: "Engine", theme: Theme) -> tuple[np.ndarray, np.ndarray]:
     head = f"{theme.name}: {theme.description}" if theme.description else theme.name
     enc = engine.encoder.encode_segments([head, *theme.examples])
     return normalise_rows(enc.layers[:, -1, :]), np.zeros((0, enc.layers.shape[2]), np.float32)
 
 
-def features(engine, texts: list[str], themes: list[Theme]) -> Features:
+def features(engine: "Engine", texts: list[str], themes: list[Theme]) -> Features:
     prepared = prepare(texts)
     enc = engine.encoder.encode_segments(prepared.flat)
     sent, _ = engine._sentiment(prepared, enc, enc.layers)
@@ -193,7 +198,7 @@ def polarity_given_theme(f: Features, gold: list[dict[int, str]]) -> dict[str, f
     return {k: v / max(total, 1) for k, v in right.items()}
 
 
-def evaluate_laptops(engine, data_dir: Path) -> dict[str, dict[str, float]]:
+def evaluate_laptops(engine: "Engine", data_dir: Path) -> dict[str, dict[str, float]]:
     """{"old": ..., "new": ...} test-half figures, and the settings chosen on the tune half."""
     data = laptops(data_dir)
     themes = [Theme(name=n, description=d, examples=tuple(e)) for n, d, e, _ in THEMES]
@@ -263,7 +268,9 @@ def card_block(result: dict[str, dict[str, float]]) -> str:
     )
 
 
-def laptops_command(stdout, data_dir: Path, output: Path | None, card: Path | None) -> None:
+def laptops_command(
+    stdout: OutputWrapper, data_dir: Path, output: Path | None, card: Path | None
+) -> None:
     """What `nlp_evaluate --suite laptops` does: print, write JSON, replace the card block."""
     import json
     import re

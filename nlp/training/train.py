@@ -7,6 +7,7 @@ train pool. Test splits are read only by `nlp_evaluate`.
 import sys
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ def _log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def train_emotion(feats: dict, ys: dict, labels: list[str], layers: list[int], **kw) -> Head:
+def train_emotion(feats: dict, ys: dict, labels: list[str], layers: list[int], **kw: Any) -> Head:
     from nlp.inference import fit_mlp
 
     x, xd = (
@@ -106,7 +107,7 @@ def sentiment_sets(feats: dict, ys: dict, layers: list[int]) -> tuple[np.ndarray
     )
 
 
-def train_sentiment(feats: dict, ys: dict, layers: list[int], **kw) -> Head:
+def train_sentiment(feats: dict, ys: dict, layers: list[int], **kw: Any) -> Head:
     from nlp.inference import fit_mlp
 
     x, y, xd, yd, source = sentiment_sets(feats, ys, layers)

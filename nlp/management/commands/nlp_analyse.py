@@ -6,13 +6,15 @@ Streams: reads and writes one chunk of lines at a time, so memory does not grow 
 import json
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
-def _chunks(handle, size: int):
-    chunk = []
+def _chunks(handle: Iterable[str], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
     for number, line in enumerate(handle, 1):
         if not line.strip():
             continue
@@ -33,13 +35,21 @@ def _chunks(handle, size: int):
 class Command(BaseCommand):
     help = "Analyse a JSONL file of {id, text} lines into a JSONL file of {id, result} lines."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--input", type=Path, required=True, help="JSONL ('-' for stdin)")
         parser.add_argument("--output", type=Path, required=True, help="JSONL ('-' for stdout)")
         parser.add_argument("--themes", type=Path, default=None)
         parser.add_argument("--chunk", type=int, default=256)
 
-    def handle(self, *args, input: Path, output: Path, themes, chunk: int, **kw):
+    def handle(
+        self,
+        *args: Any,
+        input: Path,
+        output: Path,
+        themes: Path | None,
+        chunk: int,
+        **options: Any,
+    ) -> None:
         from nlp.engine.core import engine_get
         from nlp.engine.themes import Theme
 

@@ -4,8 +4,9 @@ benchmark test-set figures, and the per-phenomenon challenge-set scores."""
 import json
 import re
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 CARD = Path(__file__).resolve().parents[2] / "MODEL_CARD.md"
 BEGIN, END = "<!-- metrics:begin -->", "<!-- metrics:end -->"
@@ -28,7 +29,7 @@ def _block_replace(text: str, begin: str, end: str, block: str) -> str:
     return re.sub(pattern, lambda _: f"{begin}\n{block}\n{end}", text, flags=re.S)
 
 
-def card_update(metrics: dict[str, float], models: dict, card: Path = CARD) -> None:
+def card_update(metrics: dict[str, float], models: dict[str, Any], card: Path = CARD) -> None:
     """Replace the generated metrics block of the model card (between the markers)."""
     rows = "\n".join(f"| `{k}` | {v:.4f} |" for k, v in metrics.items())
     block = (
@@ -39,8 +40,8 @@ def card_update(metrics: dict[str, float], models: dict, card: Path = CARD) -> N
     card.write_text(_block_replace(text, BEGIN, END, block))
 
 
-def challenge_table(report: dict[str, dict]) -> str:
-    def cell(value) -> str:
+def challenge_table(report: dict[str, dict[str, Any]]) -> str:
+    def cell(value: float | None) -> str:
         if value is None:
             return "–"
         return str(value) if isinstance(value, int) else f"{value:.3f}"
@@ -54,7 +55,7 @@ def challenge_table(report: dict[str, dict]) -> str:
     return "\n".join([head, rule, *rows])
 
 
-def card_challenge_update(report: dict[str, dict], card: Path = CARD) -> None:
+def card_challenge_update(report: dict[str, dict[str, Any]], card: Path = CARD) -> None:
     block = "Measured by `manage.py nlp_evaluate --challenge` (demo firm's promises).\n\n"
     text = card.read_text() if card.exists() else "# Model card\n"
     card.write_text(_block_replace(text, CH_BEGIN, CH_END, block + challenge_table(report)))
@@ -63,7 +64,7 @@ def card_challenge_update(report: dict[str, dict], card: Path = CARD) -> None:
 class Command(BaseCommand):
     help = "Evaluate the configured engine on the benchmark test sets and update MODEL_CARD.md."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--data-dir", type=Path, default=None)
         parser.add_argument("--output", type=Path, default=None)
         parser.add_argument("--no-card", action="store_true", help="do not rewrite MODEL_CARD.md")
@@ -86,16 +87,16 @@ class Command(BaseCommand):
 
     def handle(
         self,
-        *args,
-        data_dir,
-        output,
+        *args: Any,
+        data_dir: Path | None,
+        output: Path | None,
         no_card: bool,
         suite: str,
         challenge: bool,
-        challenge_file,
+        challenge_file: Path | None,
         topics: bool = False,
-        **kw,
-    ):
+        **options: Any,
+    ) -> None:
         from nlp.engine.core import engine_get
 
         if suite == "topics" or topics:
@@ -111,7 +112,7 @@ class Command(BaseCommand):
             return
         if data_dir is None and not challenge:
             raise CommandError("give --data-dir (benchmarks) and/or --challenge")
-        out: dict = {}
+        out: dict[str, Any] = {}
         if data_dir is not None:
             from nlp.training.evaluate import evaluate
 

@@ -10,13 +10,18 @@ the output is written line by line. Progress goes to stderr.
 import json
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+if TYPE_CHECKING:
+    from nlp.engine.themes import Theme
 
 
-def _items(handle):
+def _items(handle: Iterable[str]) -> Iterator[tuple[Any, str]]:
     """(id, text) per non-blank line; a line that is not a JSON object is a clear error."""
     for number, line in enumerate(handle, 1):
         if not line.strip():
@@ -32,7 +37,7 @@ def _items(handle):
         yield item.get("id"), text if isinstance(text, str) else ("" if text is None else str(text))
 
 
-def _themes(path: Path | None):
+def _themes(path: Path | None) -> list["Theme"]:
     from nlp.engine.themes import Theme
 
     if path is None:
@@ -49,14 +54,23 @@ def _themes(path: Path | None):
 class Command(BaseCommand):
     help = "Find the topics of a JSONL file of {id, text} lines; write {id, topic, label} lines."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--input", type=Path, required=True, help="JSONL ('-' for stdin)")
         parser.add_argument("--output", type=Path, required=True, help="JSONL ('-' for stdout)")
         parser.add_argument("--themes", type=Path, default=None, help="known topics (promises)")
         parser.add_argument("--chunk", type=int, default=1024)
         parser.add_argument("--seed", type=int, default=0)
 
-    def handle(self, *args, input: Path, output: Path, themes, chunk: int, seed: int, **kw):
+    def handle(
+        self,
+        *args: Any,
+        input: Path,
+        output: Path,
+        themes: Path | None,
+        chunk: int,
+        seed: int,
+        **options: Any,
+    ) -> None:
         from nlp.topics.embed import document_embeddings
         from nlp.topics.model import topics_fit
 

@@ -1,14 +1,15 @@
 """`manage.py nlp_train --data-dir ../shared/data`: train the sentiment and emotion heads."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
     help = "Train the embedded sentiment/emotion heads (writes nlp/weights/*.npz)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--data-dir", type=Path, required=True)
         parser.add_argument("--out-dir", type=Path, default=None)
         parser.add_argument("--layers", default="", help="0-based encoder layers, e.g. 2,3,4,5")
@@ -32,17 +33,17 @@ class Command(BaseCommand):
 
     def handle(
         self,
-        *args,
+        *args: Any,
         data_dir: Path,
-        out_dir,
+        out_dir: Path | None,
         layers: str,
         hidden: int,
         epochs: int,
         semeval_fraction: float,
         only: str | None,
         cache_dir: Path | None,
-        **kw,
-    ):
+        **options: Any,
+    ) -> None:
         from nlp.engine.heads import WEIGHTS_DIR
         from nlp.training.cache import CACHE_DIR
         from nlp.training.train import HEADS, train_heads

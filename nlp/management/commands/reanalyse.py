@@ -1,8 +1,9 @@
 """`manage.py reanalyse [--firm SLUG] [--since DATE] [--until DATE]`: re-run analysis."""
 
 from datetime import datetime
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import make_aware
 
@@ -21,12 +22,19 @@ def _when(value: str | None) -> datetime | None:
 class Command(BaseCommand):
     help = "Queue done/failed feedback of a firm and/or a period for analysis again."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--firm", help="firm slug (default: every firm)")
         parser.add_argument("--since", help="received at or after (date or datetime)")
         parser.add_argument("--until", help="received before (date or datetime)")
 
-    def handle(self, *args, firm=None, since=None, until=None, **kw):
+    def handle(
+        self,
+        *args: Any,
+        firm: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        **options: Any,
+    ) -> None:
         from feedback.models import Firm
         from nlp.reanalysis import feedback_reanalyse
 
