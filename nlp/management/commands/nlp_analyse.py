@@ -12,18 +12,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from nlp.management.jsonl import EXPECTED, jsonl_objects
+
 
 def _chunks(handle: Iterable[str], size: int) -> Iterator[list[dict[str, Any]]]:
     chunk: list[dict[str, Any]] = []
-    for number, line in enumerate(handle, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"line {number}: invalid JSON ({exc})") from exc
-        if not isinstance(item, dict) or "text" not in item:
-            raise CommandError(f'line {number}: expected {{"id": ..., "text": ...}}')
+    for number, item in jsonl_objects(handle):
+        if "text" not in item:
+            raise CommandError(f"line {number}: {EXPECTED}")
         chunk.append(item)
         if len(chunk) >= size:
             yield chunk

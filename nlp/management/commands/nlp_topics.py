@@ -17,21 +17,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from nlp.management.jsonl import jsonl_objects
+
 if TYPE_CHECKING:
     from nlp.engine.themes import Theme
 
 
 def _items(handle: Iterable[str]) -> Iterator[tuple[Any, str]]:
     """(id, text) per non-blank line; a line that is not a JSON object is a clear error."""
-    for number, line in enumerate(handle, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"line {number}: invalid JSON ({exc})") from exc
-        if not isinstance(item, dict):
-            raise CommandError(f'line {number}: expected {{"id": ..., "text": ...}}')
+    for _number, item in jsonl_objects(handle):
         text = item.get("text")
         # A missing, null or non-string text is kept (its id is answered with topic -1).
         yield item.get("id"), text if isinstance(text, str) else ("" if text is None else str(text))
