@@ -104,3 +104,34 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+def _worker_busy() -> bool:
+    """Whether the session worker still has, or is about to get, work: a task it is running or
+    holds, or a message waiting on one of our queues (Redis broker)."""
+    from django.conf import settings
+
+    from config.celery import app
+    from config.queues import Queues
+
+    inspect = app.control.inspect(timeout=1.0)
+    for replies in (inspect.active(), inspect.reserved()):
+        if any((replies or {}).values()):
+            return True
+    if settings.CELERY_BROKER_URL.startswith("redis"):
+        import redis
+
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        return any(client.llen(queue.value) for queue in Queues)
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Before a worker test's database is flushed, let the session worker finish what the test
+    set going: a TRUNCATE racing the worker's own queries can deadlock the flush."""
+    if "celery_worker_process" not in getattr(item, "fixturenames", ()):
+        return
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and _worker_busy():
+        time.sleep(0.2)
