@@ -13,6 +13,7 @@ from tests.factories import ClientFactory, FirmFactory, MemberFactory, SourceFac
 from tests.workers import worker_start
 
 ROOT = Path(__file__).resolve().parent.parent
+_SESSION_WORKER: subprocess.Popen | None = None
 
 
 @pytest.fixture
@@ -87,6 +88,8 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subpro
         )
     except AssertionError as exc:
         pytest.fail(str(exc))
+    global _SESSION_WORKER  # noqa: PLW0603 - the one session worker, read by the teardown hook
+    _SESSION_WORKER = proc
     yield proc
     proc.terminate()
     try:
@@ -106,32 +109,29 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
     raise AssertionError(f"condition not met within {timeout}s")
 
 
-def _worker_busy() -> bool:
-    """Whether the session worker still has, or is about to get, work: a task it is running or
-    holds, or a message waiting on one of our queues (Redis broker)."""
-    from django.conf import settings
-
+def _worker_running_a_task() -> bool:
     from config.celery import app
-    from config.queues import Queues
 
-    inspect = app.control.inspect(timeout=1.0)
-    for replies in (inspect.active(), inspect.reserved()):
-        if any((replies or {}).values()):
-            return True
-    if settings.CELERY_BROKER_URL.startswith("redis"):
-        import redis
-
-        client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-        return any(client.llen(queue.value) for queue in Queues)
-    return False
+    replies = app.control.inspect(timeout=0.5).active() or {}
+    return any(replies.values())
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
-    """Before a worker test's database is flushed, let the session worker finish what the test
-    set going: a TRUNCATE racing the worker's own queries can deadlock the flush."""
-    if "celery_worker_process" not in getattr(item, "fixturenames", ()):
+    """Before a transactional test's database is flushed, the session worker (once started, it
+    consumes what any later test queues) gets nothing new and finishes what it runs: a TRUNCATE
+    racing the worker's own queries can deadlock the flush."""
+    if _SESSION_WORKER is None or _SESSION_WORKER.poll() is not None:
         return
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+    if not transactional:
+        return
+    from config.celery import app
+
+    app.control.purge()  # the database is about to be emptied: queued work has nothing to do
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and _worker_busy():
+    while time.monotonic() < deadline and _worker_running_a_task():
         time.sleep(0.2)
