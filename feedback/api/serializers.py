@@ -179,3 +179,20 @@ class CaseActionInSerializer(serializers.Serializer):
     body = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
     owner = serializers.IntegerField(required=False, help_text="Member id, for reassign.")
     outcome = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+
+class CaseAcknowledgeInSerializer(serializers.Serializer):
+    """Acknowledging takes no fields."""
+
+
+class CaseBodyInSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=20_000)
+
+
+class CaseResolveInSerializer(serializers.Serializer):
+    outcome = serializers.CharField(max_length=20, help_text="One of the case outcomes.")
+    body = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+
+
+class CaseReassignInSerializer(serializers.Serializer):
+    owner = serializers.IntegerField(help_text="Member id of the new owner.")

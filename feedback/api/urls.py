@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from feedback.api import metrics, views
+from feedback.api import case_actions, metrics, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -11,6 +11,12 @@ urlpatterns = [
     path("v1/feedback/<int:pk>/", views.FeedbackDetailApi.as_view(), name="api-feedback-detail"),
     path("v1/cases/", views.CaseListApi.as_view(), name="api-case-list"),
     path("v1/cases/<int:pk>/", views.CaseDetailApi.as_view(), name="api-case-detail"),
-    path("v1/cases/<int:pk>/actions/", views.CaseActionApi.as_view(), name="api-case-action"),
+    path(
+        "v1/cases/<int:pk>/actions/", case_actions.CaseActionApi.as_view(), name="api-case-action"
+    ),
+    *[
+        path(f"v1/cases/<int:pk>/{name}/", view.as_view(), name=f"api-case-{name}")
+        for name, view in case_actions.CASE_ACTIONS.items()
+    ],
     path("v1/metrics/", metrics.MetricsApi.as_view(), name="api-metrics"),
 ]

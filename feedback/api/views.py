@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, serializers, status
+from rest_framework import exceptions, generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,13 +21,11 @@ from feedback.models import (
     Client,
     Contact,
     Feedback,
-    Member,
     Source,
     Touchpoint,
 )
-from feedback.review import services as review
 from feedback.review.events import feedback_created_emit
-from feedback.review.selectors import case_events, case_get, case_list, member_get
+from feedback.review.selectors import case_events, case_get, case_list
 from feedback.selectors import feedback_with_analysis_list
 from feedback.services import feedback_ingest
 
@@ -167,88 +165,14 @@ class CaseListApi(BaseApi, generics.ListAPIView):
 class CaseDetailApi(BaseApi):
     @extend_schema(responses={200: s.CaseOutSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        case = _case_or_404(viewer_of(request), pk)
+        case = case_or_404(viewer_of(request), pk)
         data = s.CaseOutSerializer(case).data
         data["events"] = s.CaseEventOutSerializer(case_events(case=case), many=True).data
         return Response(data)
 
 
-def _case_or_404(viewer: Viewer, pk: int) -> Case:
+def case_or_404(viewer: Viewer, pk: int) -> Case:
     try:
         return case_get(firm_id=viewer.firm_id, member=viewer.member, pk=pk)
     except Case.DoesNotExist as exc:
         raise exceptions.NotFound() from exc
-
-
-class _CaseActionApi(BaseApi):
-    """One action on a case: the case must be visible to the caller, who must act as a member
-    (an API key acts as the member who created it). Services raise Django's errors; the API's
-    exception handler turns them into 400/403. Answers the case as it is afterwards."""
-
-    InputSerializer: type[serializers.Serializer] = s.CaseActionInSerializer
-
-    def act(self, *, case: Case, actor: Member, viewer: Viewer, data: dict) -> None:
-        raise NotImplementedError
-
-    def post(self, request: Request, pk: int) -> Response:
-        viewer = viewer_of(request)
-        case = _case_or_404(viewer, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        if viewer.actor is None:
-            raise exceptions.PermissionDenied("This API key has no member to act as.")
-        self.act(case=case, actor=viewer.actor, viewer=viewer, data=data.validated_data)
-        return Response(s.CaseOutSerializer(_case_or_404(viewer, pk)).data)
-
-
-class CaseAcknowledgeApi(_CaseActionApi):
-    def act(self, *, case: Case, actor: Member, viewer: Viewer, data: dict) -> None:
-        review.case_acknowledge(case=case, member=actor)
-
-
-class CaseNoteApi(_CaseActionApi):
-    def act(self, *, case: Case, actor: Member, viewer: Viewer, data: dict) -> None:
-        review.case_note(case=case, member=actor, body=data.get("body", ""))
-
-
-class CaseReplyApi(_CaseActionApi):
-    def act(self, *, case: Case, actor: Member, viewer: Viewer, data: dict) -> None:
-        review.case_reply(case=case, member=actor, body=data.get("body", ""))
-
-
-class CaseResolveApi(_CaseActionApi):
-    def act(self, *, case: Case, actor: Member, viewer: Viewer, data: dict) -> None:
-        review.case_resolve(
-            case=case, member=actor, outcome=data.get("outcome", ""), note=data.get("body", "")
-        )
-
-
-class CaseReassignApi(_CaseActionApi):
-    def act(self, *, case: Case, actor: Member, viewer: Viewer, data: dict) -> None:
-        owner = member_get(firm_id=viewer.firm_id, pk=data.get("owner") or 0)
-        if owner is None:
-            raise exceptions.NotFound()
-        review.case_reassign(case=case, member=actor, owner=owner)
-
-
-CASE_ACTION_APIS: dict[str, type[_CaseActionApi]] = {
-    "acknowledge": CaseAcknowledgeApi,
-    "reassign": CaseReassignApi,
-    "note": CaseNoteApi,
-    "reply": CaseReplyApi,
-    "resolve": CaseResolveApi,
-}
-
-
-class CaseActionApi(BaseApi):
-    """Act on a case: acknowledge, reassign, note, reply or resolve. The one address
-    (/cases/<pk>/actions/) hands the request to the view of the chosen `action`."""
-
-    @extend_schema(request=s.CaseActionInSerializer, responses={200: s.CaseOutSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        choose = getattr(request.data, "get", None)
-        action = choose("action") if choose else None
-        # An unknown action reaches the base view, whose serializer refuses it (400).
-        view = CASE_ACTION_APIS.get(action if isinstance(action, str) else "", _CaseActionApi)()
-        view.request, view.args, view.kwargs = request, (), {"pk": pk}
-        return view.post(request, pk)

@@ -60,11 +60,13 @@ def test_permission_matrix_for_reads(
         ("outsider", 404),
     ],
 )
-def test_permission_matrix_for_case_actions(request, case, persona, expected):
+@pytest.mark.parametrize(
+    ("url_name", "data"),
+    [("api-case-note", {"body": "Seen"}), ("api-case-action", {"action": "note", "body": "Seen"})],
+)
+def test_permission_matrix_for_case_actions(request, case, persona, expected, url_name, data):
     response = persona_browser(request, persona).post(
-        reverse("api-case-action", args=[case.pk]),
-        {"action": "note", "body": "Seen"},
-        content_type="application/json",
+        reverse(url_name, args=[case.pk]), data, content_type="application/json"
     )
     assert response.status_code == expected
     notes = case.events.filter(kind="note").count()

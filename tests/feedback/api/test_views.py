@@ -43,6 +43,38 @@ def test_case_action_bad_input_is_400(case, account_manager):
         assert browser.post(url, data, content_type="application/json").status_code == 400
 
 
+def test_each_case_action_has_its_own_address(case, account_manager, admin_member):
+    # given a case, and the account manager acting through the API
+    browser = browser_for(account_manager)
+
+    def act(name: str, data: dict) -> dict:
+        response = browser.post(
+            reverse(f"api-case-{name}", args=[case.pk]), data, content_type="application/json"
+        )
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    # when each action is posted to its own address
+    assert act("acknowledge", {})["status"] == "acknowledged"
+    act("note", {"body": "Called the client"})
+    act("reassign", {"owner": admin_member.pk})
+    resolved = act("resolve", {"outcome": "addressed", "body": "Fee credit agreed"})
+
+    # then the case moved, and each action left its event
+    assert resolved["status"] == "resolved" and resolved["owner_id"] == admin_member.pk
+    kinds = set(case.events.values_list("kind", flat=True))
+    assert {"acknowledged", "note", "reassigned", "resolved"} <= kinds
+
+
+def test_per_action_addresses_refuse_bad_input(case, account_manager):
+    browser = browser_for(account_manager)
+    for name, data in [("note", {}), ("reply", {"body": ""}), ("resolve", {}), ("reassign", {})]:
+        url = reverse(f"api-case-{name}", args=[case.pk])
+        assert browser.post(url, data, content_type="application/json").status_code == 400
+    url = reverse("api-case-reassign", args=[case.pk])
+    assert browser.post(url, {"owner": 999_999}, content_type="application/json").status_code == 404
+
+
 def test_resolve_via_api_key(case, api_key):
     _, secret = api_key
     response = key_client(secret).post(
