@@ -54,7 +54,7 @@ def run(*, n: int, kills: int, broker_cut_s: float, db_cut_s: float, log=print) 
     from feedback.review.recovery import cases_notify_sweep, feedback_rules_sweep
     from feedback.services import feedback_ingest
     from feedback.sweeps import feedback_sweep_expired_claims, feedback_sweep_unanalysed
-    from tests.feedback.faultkit import TcpProxy, worker_kill, worker_start, worker_stop
+    from tests.feedback.faults.faultkit import TcpProxy, worker_kill, worker_start, worker_stop
 
     db = settings.DATABASES["default"]
     db_url = (

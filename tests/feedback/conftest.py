@@ -189,7 +189,7 @@ def rival_campaign(other_firm) -> Campaign:
     return Campaign.objects.create(firm=other_firm, name="Rival NPS", kind=SurveyKind.NPS)
 
 
-# --- corrections (tests/feedback/test_corrections*.py) ---
+# --- corrections (tests/feedback/review/test_corrections.py, tests/feedback/test_analysis.py) ---
 FEES = "Great outcome. Fees were exactly as quoted, no surprises on the invoice."
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from feedback.models import Channel, Feedback
 from tests.factories import SourceFactory
 from tests.feedback.conftest import key_client
-from tests.feedback.faultkit import TcpProxy
+from tests.feedback.faults.faultkit import TcpProxy
 
 pytestmark = pytest.mark.django_db
 

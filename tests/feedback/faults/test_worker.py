@@ -12,7 +12,7 @@ from feedback.models import Analysis, AnalysisStatus, Feedback
 from feedback.sweeps import feedback_sweep_expired_claims
 from tests.conftest import _database_url
 from tests.factories import FeedbackFactory, SourceFactory
-from tests.feedback.faultkit import worker_kill, worker_start, worker_stop
+from tests.feedback.faults.faultkit import worker_kill, worker_start, worker_stop
 
 FIRST_QUEUE = "faults-nlp"  # only the worker we kill consumes it: its batches are the first ones
 LEASE_S = 3.0

@@ -14,7 +14,7 @@ from django.utils import timezone
 from feedback.models import Feedback
 from tests.conftest import _database_url
 from tests.factories import FeedbackFactory
-from tests.feedback.faultkit import TcpProxy, worker_start, worker_stop
+from tests.feedback.faults.faultkit import TcpProxy, worker_start, worker_stop
 
 QUEUE = "faults-default"
 ROOT = Path(__file__).resolve().parents[2]
