@@ -4,17 +4,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
+ENGINE = (
+    "nlp.tasks, nlp.services, nlp.engine, nlp.engine.core, nlp.inference,"
+    " nlp.management.commands.nlp_analyse"
+)
+TOPICS = (
+    "nlp.topics.model, nlp.topics.embed, nlp.topics.keywords, nlp.training.evaluate_topics,"
+    " feedback.topics.identity, nlp.management.commands.nlp_topics"
+)
+HEAVY = "torch, transformers, sentence_transformers, bertopic, umap, hdbscan"
 
-def test_importing_nlp_modules_does_not_import_torch():
+
+@pytest.mark.parametrize("modules", [ENGINE, TOPICS], ids=["engine", "topics"])
+def test_importing_nlp_modules_does_not_import_torch_or_the_topic_libraries(modules):
     # given a fresh interpreter with Django set up, as a web process would have
     code = (
-        "import sys, django; django.setup();"
-        "import nlp.tasks, nlp.services, nlp.engine, nlp.engine.core, nlp.inference;"
-        "import nlp.management.commands.nlp_analyse;"
-        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers')"
-        " if m in sys.modules))"
+        f"import sys, django; django.setup(); import {modules};"
+        f"print(sorted(m for m in {HEAVY.split(', ')!r} if m in sys.modules))"
     )
     # when
     out = subprocess.run(

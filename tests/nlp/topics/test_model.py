@@ -1,8 +1,4 @@
-"""The topic model's pieces: assignment between refits, labels, scoring, light imports."""
-
-import subprocess
-import sys
-from pathlib import Path
+"""The topic model's pieces: assignment between refits, labels, scoring."""
 
 import numpy as np
 
@@ -15,31 +11,6 @@ from nlp.training.evaluate_topics import (
     hungarian_accuracy,
     topics_card_update,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def test_importing_the_topic_modules_does_not_import_torch_or_bertopic():
-    # given a fresh interpreter with Django set up, as a web process would have
-    code = (
-        "import sys, django; django.setup();"
-        "import nlp.topics.model, nlp.topics.embed, nlp.topics.keywords;"
-        "import nlp.training.evaluate_topics, feedback.topics.identity;"
-        "import nlp.management.commands.nlp_topics;"
-        "print(sorted(m for m in ('torch', 'transformers', 'bertopic', 'umap', 'hdbscan')"
-        " if m in sys.modules))"
-    )
-    # when
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin"},
-    )
-    # then
-    assert out.stdout.strip() == "[]"
 
 
 def test_assign_picks_the_nearest_centroid_and_leaves_far_rows_unassigned():
