@@ -48,6 +48,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy config feedback listening nlp
 
+# Each bench creates, migrates and drops a PostgreSQL database of its own (bench/database.py) and
+# ends with one JSON line; BENCH_BROKER_URL is a Redis database the benches may purge.
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/15
 bench: install
-	$(BIN)/python bench/ingest.py
-	$(BIN)/python bench/nlp_throughput.py
+	for b in ingest nlp_throughput dashboard topics faults $(wildcard bench/explorer.py); do \
+	  CELERY_BROKER_URL=$(BENCH_BROKER_URL) $(BIN)/python bench/$$(basename $$b .py).py || exit 1; \
+	done

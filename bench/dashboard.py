@@ -1,7 +1,10 @@
 """Dashboard and queue latency on a large generated firm.
 
-    DATABASE_URL=postgres://... python manage.py generate_bench_firm --items 1000000 --slug bench
-    DATABASE_URL=postgres://... python bench/dashboard.py [--slug bench] [--runs 30]
+    .venv/bin/python bench/dashboard.py [--items 1000000] [--runs 30]
+
+The bench creates a database of its own (bench/database.py), generates the firm in it with
+`manage.py generate_bench_firm` (set-wise, about a minute per million items), and drops it at
+the end.
 
 Requests go through the whole Django stack in-process (URL routing, auth, views, templates,
 serialisers, the real PostgreSQL), so the figures are server time without the network.
@@ -21,14 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.test import Client as HttpClient  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-
-from feedback.models import Client, Firm, Member, Role  # noqa: E402
+from bench.database import own_database  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -37,7 +33,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def timed(browser: HttpClient, url: str) -> float:
+def timed(browser, url: str) -> float:
     start = time.perf_counter()
     response = browser.get(url)
     elapsed = (time.perf_counter() - start) * 1000
@@ -48,11 +44,21 @@ def timed(browser: HttpClient, url: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--slug", default="bench")
+    parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
+    own_database("dashboard")
+    from django.core.management import call_command
+    from django.test import Client as HttpClient
+    from django.test.utils import setup_test_environment
+
+    from feedback.models import Client, Firm, Member, Role
+
+    started = time.perf_counter()
+    call_command("generate_bench_firm", items=args.items, slug="bench")
+    print(f"generated {args.items} items in {time.perf_counter() - started:.0f} s", flush=True)
     setup_test_environment()
-    firm = Firm.objects.get(slug=args.slug)
+    firm = Firm.objects.get(slug="bench")
     admin = Member.objects.filter(firm=firm, role=Role.ADMIN).select_related("user").first()
     manager = (
         Member.objects.filter(firm=firm, role=Role.ACCOUNT_MANAGER, clients__isnull=False)

@@ -2,7 +2,7 @@
 and the broker and the database are made unreachable (through local TCP proxies this script
 controls; the machine's shared PostgreSQL and Redis are never stopped).
 
-    DATABASE_URL=postgres://... CELERY_BROKER_URL=redis://... HF_HUB_OFFLINE=1 \\
+    CELERY_BROKER_URL=redis://... HF_HUB_OFFLINE=1 \\
         .venv/bin/python bench/faults.py [--n 500] [--kills 20] [--broker-cut-s 5] [--db-cut-s 3]
 
 The script is the beat: it runs the sweeps (expired claims, unanalysed items, review gaps) every
@@ -22,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.database import own_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -189,9 +192,7 @@ def main() -> None:
     parser.add_argument("--broker-cut-s", type=float, default=5.0)
     parser.add_argument("--db-cut-s", type=float, default=3.0)
     args = parser.parse_args()
-    import django
-
-    django.setup()
+    own_database("faults")
     figures = run(
         n=args.n,
         kills=args.kills,

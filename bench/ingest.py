@@ -1,6 +1,5 @@
 """Ingestion throughput into PostgreSQL, side by side in one run.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/earshot_bench \\
     CELERY_BROKER_URL=redis://127.0.0.1:6379/3 CACHE_URL=redis://127.0.0.1:6379/4 \\
         .venv/bin/python bench/ingest.py [--forms 2000] [--mails 500] [--baseline 2000]
 
@@ -12,7 +11,7 @@
 3. IMAP: messages APPENDed to a real Dovecot on loopback, then read by `source_poll` (UID FETCH,
    MIME parsing, reply stripping, `feedback_ingest`, cursor update per message).
 
-The database is created and migrated if needed; rows are written under a fresh firm. The
+The bench creates, migrates and finally drops a database of its own (bench/database.py). The
 broker's queues are purged at the end (the analysis requests are not part of this bench). The
 last line is one JSON object with form_rps, imap_mps, baseline_rps.
 
@@ -33,12 +32,12 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
+from bench.database import own_database  # noqa: E402
 from bench.procs import children, cpu_seconds, postgres_backends  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -50,25 +49,6 @@ TEXTS = [
     "The associates were friendly, approachable and always happy to jump on a call.",
     "Nobody told us the hearing had been moved, which was embarrassing.",
 ]
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django() -> None:
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def bench_baseline(n: int, source) -> float:
@@ -246,14 +226,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (it is created if missing).")
     if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
         sys.exit("Set CELERY_BROKER_URL to a Redis database (purged at the end).")
     os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/4")
-    ensure_database(url)
-    setup_django()
+    own_database("ingest")
 
     from config.celery import app
     from feedback.models import Channel, Firm, Source

@@ -1,6 +1,6 @@
 """NLP throughput, side by side in one run on the same texts (texts per second).
 
-    DATABASE_URL=postgres://... CELERY_BROKER_URL=redis://... HF_HUB_OFFLINE=1 \\
+    CELERY_BROKER_URL=redis://... HF_HUB_OFFLINE=1 \\
         .venv/bin/python bench/nlp_throughput.py [--n 1000] [--naive-n 200] [--quantize] \\
         [--data-dir ../shared/data]
 
@@ -25,6 +25,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.database import own_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -170,9 +173,7 @@ def main() -> None:
     if args.quantize:
         os.environ["NLP_QUANTIZE"] = "1"
 
-    import django
-
-    django.setup()
+    own_database("nlp")
     from sentence_transformers import SentenceTransformer
     from transformers import pipeline
 

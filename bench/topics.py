@@ -5,7 +5,8 @@
 Synthetic on purpose, and only for scale: unit vectors drawn around `--topics` random centres in
 384 dimensions (all-MiniLM-L6-v2's width) with texts made of each centre's own words plus shared
 filler, so UMAP, HDBSCAN, the outlier step and c-TF-IDF all do their real work. The encoder's cost
-is not here (bench/nlp_throughput.py measures it): a firm's refit reads stored embeddings. Above
+is not here (bench/nlp_throughput.py measures it): a firm's refit reads stored embeddings. It
+needs no database (nothing is stored). Above
 `MAX_FIT_DOCS` the topics are found on a seeded sample and the rest assigned, which bounds time
 and memory. Peak memory is the process's maximum resident set. The last line is one JSON object
 with `warmup_1k_s`, `fit_<n>k_s` per size, `assign_sps` and `peak_rss_mb`.
