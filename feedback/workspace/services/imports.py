@@ -24,9 +24,9 @@ REQUIRED = ("client",)
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 TEMPLATE_ROWS = (
-    ("Globex Corp", "Manufacturing", "", "Pat Jones", "pat@globex.example"),
-    ("Globex Corp", "Manufacturing", "", "Sam Lee", "sam@globex.example"),
-    ("Initech", "Technology", "", "", ""),
+    ("Example Industries Ltd", "Manufacturing", "", "Pat Jones", "pat@example.com"),
+    ("Example Industries Ltd", "Manufacturing", "", "Sam Lee", "sam@example.com"),
+    ("Sample Partners LLP", "Professional services", "", "", ""),
 )
 
 
