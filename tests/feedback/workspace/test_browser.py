@@ -41,6 +41,74 @@ def smtp():
     server.stop()
 
 
+def _promise_created(page, url: str, firm) -> None:
+    page.click("#sections >> text=Brand promises")
+    page.click("text=New brand promise")
+    page.fill("#id_name", "Responsiveness")
+    page.fill("#id_description", "We answer our clients quickly.")
+    page.fill("#id_examples_text", "they replied within the hour\ncalled me back the same day")
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("#examples")
+    # its page shows the examples, and so does the database
+    assert "called me back the same day" in page.inner_text("#examples")
+    promise = BrandPromise.objects.get(firm=firm, name="Responsiveness")
+    assert promise.examples == ["they replied within the hour", "called me back the same day"]
+
+
+def _touchpoint_added(page, url: str, firm) -> None:
+    page.goto(f"{url}/settings/touchpoints/")
+    page.click("text=New touchpoint")
+    page.fill("#id_name", "Onboarding")
+    page.fill("#id_order", "1")
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("tr[data-touchpoint='Onboarding']")
+    assert Touchpoint.objects.get(firm=firm).slug == "onboarding"
+
+
+def _csv_imported(page, url: str, firm, path) -> None:
+    path.write_text(CSV, encoding="utf-8")
+    page.goto(f"{url}/settings/import/")
+    page.set_input_files("#id_file", str(path))
+    page.click("button:has-text('Preview')")
+    page.wait_for_selector("#preview")
+    # the preview shows every row with its fate, and nothing is stored yet
+    assert page.locator("#preview tr.row-ok").count() == 3
+    assert "client is empty" in page.inner_text("#preview tr.row-error")
+    assert not Client.objects.filter(firm=firm).exists()
+    page.screenshot(path=str(ARTIFACTS / "settings-import-preview.png"), full_page=True)
+    page.click("#confirm")
+    page.wait_for_selector("tr[data-client='Initech']")
+    # the clients and contacts are stored, the bad row is reported as skipped
+    assert "1 rows skipped" in page.inner_text(".messages")
+    names = set(Client.objects.filter(firm=firm).values_list("name", flat=True))
+    assert names == {"Globex Corp", "Initech"}
+    assert Contact.objects.filter(firm=firm, client__name="Globex Corp").count() == 2
+
+
+def _member_invited(page, url: str) -> None:
+    page.goto(f"{url}/settings/members/")
+    page.click("text=Invite a member")
+    page.fill("#id_email", "nina@acme.example")
+    page.fill("#id_name", "Nina New")
+    page.select_option("#id_role", Role.ANALYST)
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("tr[data-member='nina@acme.example']")
+    assert "invited" in page.inner_text("tr[data-member='nina@acme.example'] .status")
+    page.screenshot(path=str(ARTIFACTS / "settings-members.png"), full_page=True)
+
+
+def _password_set_and_signed_in(page, link: str) -> None:
+    page.goto(link)
+    page.fill("#id_new_password1", "a long new passphrase")
+    page.fill("#id_new_password2", "a long new passphrase")
+    page.click("button:has-text('Set password')")
+    page.click("#sign-in")
+    page.fill("input[name=username]", "nina@acme.example")
+    page.fill("input[name=password]", "a long new passphrase")
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
 def test_an_admin_sets_up_promises_touchpoints_clients_and_a_member(
     live_server, admin_member, firm, smtp, tmp_path
 ):
@@ -51,61 +119,12 @@ def test_an_admin_sets_up_promises_touchpoints_clients_and_a_member(
         page.goto(f"{url}/settings/")
         page.screenshot(path=str(ARTIFACTS / "settings-index.png"), full_page=True)
 
-        # when they create a brand promise with two example phrases
-        page.click("#sections >> text=Brand promises")
-        page.click("text=New brand promise")
-        page.fill("#id_name", "Responsiveness")
-        page.fill("#id_description", "We answer our clients quickly.")
-        page.fill("#id_examples_text", "they replied within the hour\ncalled me back the same day")
-        page.click("button:has-text('Save')")
-        page.wait_for_selector("#examples")
-
-        # then its page shows the examples, and so does the database
-        assert "called me back the same day" in page.inner_text("#examples")
-        promise = BrandPromise.objects.get(firm=firm, name="Responsiveness")
-        assert promise.examples == ["they replied within the hour", "called me back the same day"]
-
-        # when they add a touchpoint
-        page.goto(f"{url}/settings/touchpoints/")
-        page.click("text=New touchpoint")
-        page.fill("#id_name", "Onboarding")
-        page.fill("#id_order", "1")
-        page.click("button:has-text('Save')")
-        page.wait_for_selector("tr[data-touchpoint='Onboarding']")
-        assert Touchpoint.objects.get(firm=firm).slug == "onboarding"
-
-        # when they upload a CSV of clients and contacts, check the preview and confirm
-        path = tmp_path / "clients.csv"
-        path.write_text(CSV, encoding="utf-8")
-        page.goto(f"{url}/settings/import/")
-        page.set_input_files("#id_file", str(path))
-        page.click("button:has-text('Preview')")
-        page.wait_for_selector("#preview")
-        assert page.locator("#preview tr.row-ok").count() == 3
-        assert "client is empty" in page.inner_text("#preview tr.row-error")
-        assert not Client.objects.filter(firm=firm).exists()
-        page.screenshot(path=str(ARTIFACTS / "settings-import-preview.png"), full_page=True)
-        page.click("#confirm")
-        page.wait_for_selector("tr[data-client='Initech']")
-
-        # then the clients and contacts are stored, the bad row is reported as skipped
-        assert "1 rows skipped" in page.inner_text(".messages")
-        assert set(Client.objects.filter(firm=firm).values_list("name", flat=True)) == {
-            "Globex Corp",
-            "Initech",
-        }
-        assert Contact.objects.filter(firm=firm, client__name="Globex Corp").count() == 2
-
-        # when they invite an analyst
-        page.goto(f"{url}/settings/members/")
-        page.click("text=Invite a member")
-        page.fill("#id_email", "nina@acme.example")
-        page.fill("#id_name", "Nina New")
-        page.select_option("#id_role", Role.ANALYST)
-        page.click("button:has-text('Save')")
-        page.wait_for_selector("tr[data-member='nina@acme.example']")
-        assert "invited" in page.inner_text("tr[data-member='nina@acme.example'] .status")
-        page.screenshot(path=str(ARTIFACTS / "settings-members.png"), full_page=True)
+        # when they create a brand promise with examples, a touchpoint, import a CSV of
+        # clients and contacts, and invite an analyst (each step checks what was stored)
+        _promise_created(page, url, firm)
+        _touchpoint_added(page, url, firm)
+        _csv_imported(page, url, firm, tmp_path / "clients.csv")
+        _member_invited(page, url)
 
     # then the invitation arrives by SMTP with a set-password link
     (message,) = smtp.messages
@@ -114,15 +133,7 @@ def test_an_admin_sets_up_promises_touchpoints_clients_and_a_member(
 
     with chromium_page(width=390, height=844) as page:
         # when Nina opens the link, sets a password and signs in with her e-mail address
-        page.goto(link)
-        page.fill("#id_new_password1", "a long new passphrase")
-        page.fill("#id_new_password2", "a long new passphrase")
-        page.click("button:has-text('Set password')")
-        page.click("#sign-in")
-        page.fill("input[name=username]", "nina@acme.example")
-        page.fill("input[name=password]", "a long new passphrase")
-        page.click("button[type=submit], input[type=submit]")
-        page.wait_for_load_state("networkidle")
+        _password_set_and_signed_in(page, link)
 
         # then she is signed in as the firm's analyst and can open the settings
         assert "/accounts/login/" not in page.url

@@ -195,3 +195,20 @@ def test_promises_of_another_firm_do_not_appear(admin_member, other_firm):
     BrandPromiseFactory(firm=other_firm, name="Rival promise")
     body = browser_for(admin_member).get(reverse("workspace:promises")).content.decode()
     assert "Rival promise" not in body
+
+
+def test_the_client_list_takes_the_same_queries_for_three_clients_as_for_thirty(
+    admin_member, account_manager, django_assert_max_num_queries
+):
+    # given thirty clients, each with an account manager
+    for n in range(30):
+        ClientFactory(firm=admin_member.firm, name=f"Client {n:02d}").account_managers.add(
+            account_manager
+        )
+    browser = browser_for(admin_member)
+    browser.get(reverse("workspace:clients"))  # session and member loaded once
+
+    # when / then: no query per row
+    with django_assert_max_num_queries(8):
+        response = browser.get(reverse("workspace:clients"))
+    assert response.content.decode().count("data-client=") == 30
