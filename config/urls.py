@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
 from feedback import views as feedback_views
 
@@ -10,8 +10,22 @@ urlpatterns = [
     path("readyz", feedback_views.readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # An invited member sets a password from the signed link e-mailed by the settings pages.
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("password_reset_complete")
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("review/", include("feedback.review.urls")),
+    path("settings/", include("feedback.workspace.urls")),
     path("dashboard/", include("feedback.dashboards.urls")),
     path("feedback/", include("feedback.items.urls")),
     path("api/", include("feedback.api.urls")),

@@ -12,6 +12,7 @@ import json
 import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import timedelta
 from typing import Any
@@ -102,6 +103,26 @@ def _address_allowed(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return ip.is_global and not ip.is_multicast
+
+
+def webhook_target_refusal(url: str) -> str | None:
+    """Why Earshot must not POST to `url` (its host is not resolvable, or resolves to a
+    loopback, private, link-local or otherwise non-global address), or None when it may.
+    Checked when an endpoint is saved; every delivery checks again (`_guarded_connection`),
+    as DNS can change in between."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "Use an http(s) address."
+    if settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
+        return None
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return f"{parts.hostname} cannot be resolved."
+    refused = sorted({str(i[4][0]) for i in infos if not _address_allowed(str(i[4][0]))})
+    if refused:
+        return f"{parts.hostname} resolves to a non-public address ({refused[0]})."
+    return None
 
 
 def _guarded_connection(

@@ -129,6 +129,8 @@ class Touchpoint(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=60)
     order = models.PositiveSmallIntegerField(default=0)
+    # A retired stage keeps its history; it is only left out of new choices.
+    active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["order", "name"]

@@ -5,10 +5,16 @@ sessions that are no portal sign-in."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from feedback.models import ApiKey, AuditEvent, Case, CaseEvent, Contact, Feedback
+from feedback.models import ApiKey, AuditEvent, Case, CaseEvent, Contact, Feedback, WebhookEndpoint
 from listening.campaigns.models import Invitation
 from listening.models import CsvImport, TriageItem
-from tests.factories import ClientFactory, ContactFactory, FeedbackFactory
+from tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    EngagementFactory,
+    FeedbackFactory,
+    TouchpointFactory,
+)
 from tests.feedback.conftest import PERSONAS, persona_browser, portal_browser
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +22,15 @@ pytestmark = pytest.mark.django_db
 
 # Never shown to anybody outside the firm: the complaint, the client's name, the campaign.
 SECRETS = ("Nobody answered my calls", "Globex Corp", "Matter close CSAT")
-MEMBER_AREAS = ("review/", "dashboard/", "feedback/", "campaigns/", "listening/", "api/v1/")
+MEMBER_AREAS = (
+    "review/",
+    "dashboard/",
+    "feedback/",
+    "campaigns/",
+    "listening/",
+    "api/v1/",
+    "settings/",
+)
 
 
 def _is_member_route(route: str) -> bool:
@@ -42,7 +56,9 @@ def _member_route_names() -> set[str]:
 
 
 @pytest.fixture
-def member_urls(case, campaign, client_of, api_source, api_key, firm) -> dict[str, str]:
+def member_urls(
+    case, campaign, client_of, api_source, api_key, firm, promise, teammate, portal_contact
+) -> dict[str, str]:
     """The address of every member page and API endpoint, each on a real object of `firm`."""
     triage = TriageItem.objects.create(
         firm=firm,
@@ -51,6 +67,10 @@ def member_urls(case, campaign, client_of, api_source, api_key, firm) -> dict[st
     )
     job = CsvImport.objects.create(firm=firm, source=api_source, file="csv-imports/old.csv")
     on_case = {"pk": case.pk}
+    on_promise = {"pk": promise.pk}
+    on_touchpoint = {"pk": TouchpointFactory(firm=firm).pk}
+    on_teammate = {"pk": teammate.pk}
+    on_endpoint = {"pk": WebhookEndpoint.objects.create(firm=firm, url="http://127.0.0.1:9/").pk}
     names_and_kwargs = {
         "review:queue": {},
         "review:rules": {},
@@ -92,6 +112,38 @@ def member_urls(case, campaign, client_of, api_source, api_key, firm) -> dict[st
         "api-campaign-list": {},
         "api-campaign-detail": {"pk": campaign.pk},
         "api-campaign-trigger": {"pk": campaign.pk},
+        "workspace:index": {},
+        "workspace:promises": {},
+        "workspace:promise_new": {},
+        "workspace:promise": on_promise,
+        "workspace:promise_edit": on_promise,
+        "workspace:promise_deactivate": on_promise,
+        "workspace:promise_reanalyse": on_promise,
+        "workspace:touchpoints": {},
+        "workspace:touchpoint_new": {},
+        "workspace:touchpoint_edit": on_touchpoint,
+        "workspace:touchpoint_deactivate": on_touchpoint,
+        "workspace:clients": {},
+        "workspace:client_new": {},
+        "workspace:client_edit": {"pk": client_of.pk},
+        "workspace:contacts": {},
+        "workspace:contact_new": {},
+        "workspace:contact_edit": {"pk": portal_contact.pk},
+        "workspace:engagements": {},
+        "workspace:engagement_new": {},
+        "workspace:engagement_edit": {"pk": EngagementFactory(client=client_of).pk},
+        "workspace:import": {},
+        "workspace:import_confirm": {},
+        "workspace:import_template": {},
+        "workspace:people_export": {},
+        "workspace:members": {},
+        "workspace:member_invite": {},
+        "workspace:member_role": on_teammate,
+        "workspace:member_resend": on_teammate,
+        "workspace:member_deactivate": on_teammate,
+        "workspace:channels": {},
+        "workspace:channel_test": on_endpoint,
+        "workspace:channel_disable": on_endpoint,
     }
     return {name: reverse(name, kwargs=kwargs) for name, kwargs in names_and_kwargs.items()}
 
@@ -169,6 +221,30 @@ PAGE_MATRIX = {
     "listening:csv_import_new": (302, 302, 403, 403, 200, 200, 404),
     "listening:csv_import_detail": (302, 302, 403, 403, 200, 200, 404),
     "listening:triage": (302, 302, 403, 403, 200, 200, 200),
+    # The firm's settings: admins edit, analysts read, account managers are kept out.
+    "workspace:index": (302, 302, 403, 403, 200, 200, 200),
+    "workspace:promises": (302, 302, 403, 403, 200, 200, 200),
+    "workspace:promise": (302, 302, 403, 403, 200, 200, 404),
+    "workspace:promise_new": (302, 302, 403, 403, 403, 200, 200),
+    "workspace:promise_edit": (302, 302, 403, 403, 403, 200, 404),
+    "workspace:touchpoints": (302, 302, 403, 403, 200, 200, 200),
+    "workspace:touchpoint_new": (302, 302, 403, 403, 403, 200, 200),
+    "workspace:touchpoint_edit": (302, 302, 403, 403, 403, 200, 404),
+    "workspace:clients": (302, 302, 403, 403, 200, 200, 200),
+    "workspace:client_new": (302, 302, 403, 403, 403, 200, 200),
+    "workspace:client_edit": (302, 302, 403, 403, 403, 200, 404),
+    "workspace:contacts": (302, 302, 403, 403, 200, 200, 200),
+    "workspace:contact_new": (302, 302, 403, 403, 403, 200, 200),
+    "workspace:contact_edit": (302, 302, 403, 403, 403, 200, 404),
+    "workspace:engagements": (302, 302, 403, 403, 200, 200, 200),
+    "workspace:engagement_new": (302, 302, 403, 403, 403, 200, 200),
+    "workspace:engagement_edit": (302, 302, 403, 403, 403, 200, 404),
+    "workspace:import": (302, 302, 403, 403, 403, 200, 200),
+    "workspace:import_template": (302, 302, 403, 403, 200, 200, 200),
+    "workspace:people_export": (302, 302, 403, 403, 403, 200, 200),
+    "workspace:members": (302, 302, 403, 403, 200, 200, 200),
+    "workspace:member_invite": (302, 302, 403, 403, 403, 200, 200),
+    "workspace:channels": (302, 302, 403, 403, 403, 200, 200),
 }
 # POST of the pages that only take POSTs, in this order (resolve last: it closes the case).
 POST_MATRIX = {
@@ -181,6 +257,15 @@ POST_MATRIX = {
     "review:resolve": ({"outcome": "addressed"}, (302, 302, 403, 302, 403, 302, 404)),
     "review:api_key_revoke": ({}, (302, 302, 403, 403, 403, 302, 404)),
     "listening:triage_assign": ({}, (302, 302, 403, 403, 400, 400, 404)),
+    "workspace:promise_reanalyse": ({}, (302, 302, 403, 403, 403, 302, 404)),
+    "workspace:promise_deactivate": ({}, (302, 302, 403, 403, 403, 302, 404)),
+    "workspace:touchpoint_deactivate": ({}, (302, 302, 403, 403, 403, 302, 404)),
+    "workspace:import_confirm": ({}, (302, 302, 403, 403, 403, 302, 302)),
+    "workspace:member_role": ({"role": "analyst"}, (302, 302, 403, 403, 403, 302, 404)),
+    "workspace:member_resend": ({}, (302, 302, 403, 403, 403, 302, 404)),
+    "workspace:channel_test": ({}, (302, 302, 403, 403, 403, 302, 404)),
+    "workspace:channel_disable": ({}, (302, 302, 403, 403, 403, 302, 404)),
+    "workspace:member_deactivate": ({}, (302, 302, 403, 403, 403, 302, 404)),
 }
 
 

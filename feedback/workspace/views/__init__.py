@@ -1,0 +1,1 @@
+"""Pages of the firm's settings (thin: parse, call one service or selector, render)."""
