@@ -104,8 +104,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Bootstrap is vendored under static/vendor/ (templates/base.html loads it); django-bootstrap5 renders
-# forms and is pointed at the same files so that it never links a CDN.
+# Bootstrap is vendored under static/vendor/ (templates/base.html loads it); django-bootstrap5
+# renders forms and is pointed at the same files so that it never links a CDN.
 BOOTSTRAP_VERSION = "5.3.9"
 BOOTSTRAP5 = {
     "css_url": {"url": f"/{STATIC_URL}vendor/bootstrap-{BOOTSTRAP_VERSION}/css/bootstrap.min.css"},
