@@ -6,6 +6,7 @@ from feedback import views as feedback_views
 
 urlpatterns = [
     path("", feedback_views.home, name="home"),
+    path("favicon.ico", feedback_views.favicon, name="favicon"),
     path("healthz", feedback_views.healthz, name="healthz"),
     path("readyz", feedback_views.readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -2,8 +2,9 @@ from celery import current_app
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from feedback.selectors import client_list, feedback_list
 
@@ -11,6 +12,11 @@ from feedback.selectors import client_list, feedback_list
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness: the process answers."""
     return JsonResponse({"status": "ok"})
+
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the staff icon."""
+    return HttpResponseRedirect(static("favicon.svg"))
 
 
 def readyz(request: HttpRequest) -> JsonResponse:

@@ -50,3 +50,29 @@ def no_horizontal_overflow(page) -> bool:
     return page.evaluate(
         "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
+
+
+ROOT = Path(__file__).resolve().parents[1]
+# Full-page screenshots of the main pages, kept by CI as artefacts (git-ignored).
+SCREENSHOTS = Path(os.environ.get("TEST_SCREENSHOTS_DIR", ROOT / "test-artifacts" / "screenshots"))
+# WCAG 2.2 AA, as axe-core tags its rules.
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_serious_violations(page) -> list[str]:
+    """The serious and critical WCAG 2.2 AA violations axe-core finds on the page, one line each
+    (rule, impact, the first offending elements). axe-core comes bundled with
+    axe-playwright-python: nothing is fetched."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
+    options = {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]}
+    results = axe.Axe().run(page, options=options).response
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def page_width(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth")

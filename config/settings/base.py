@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "listening.campaigns",
     "listening.portal",
     "drf_spectacular_sidecar",
+    "django_bootstrap5",
     "axes",  # sign-in throttling, configured below
 ]
 
@@ -61,6 +62,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "feedback.navigation.staff_navigation",
             ],
         },
     },
@@ -102,6 +104,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Bootstrap is vendored under static/vendor/ (templates/base.html loads it); django-bootstrap5
+# renders forms and is pointed at the same files so that it never links a CDN.
+BOOTSTRAP_VERSION = "5.3.9"
+BOOTSTRAP5 = {
+    "css_url": {"url": f"/{STATIC_URL}vendor/bootstrap-{BOOTSTRAP_VERSION}/css/bootstrap.min.css"},
+    "javascript_url": {
+        "url": f"/{STATIC_URL}vendor/bootstrap-{BOOTSTRAP_VERSION}/js/bootstrap.bundle.min.js"
+    },
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
