@@ -58,6 +58,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Overdue", "review:queue", "view=overdue", group="Review"),
     NavEntry("Needs a quick look", "items:quick_look", group="Review"),
     NavEntry("Triage", "listening:triage", allowed=whole_firm),
+    NavEntry("Settings", "workspace:index", allowed=whole_firm, group="Setup"),
     NavEntry("Flag rules", "review:rules", group="Setup"),
     NavEntry("API keys", "review:api_keys", allowed=admin_only, group="Setup"),
     NavEntry("API docs", "api-docs", group="Setup"),
