@@ -75,7 +75,9 @@ class ReviewListingForm(StyledForm):
         required=False, label="Google location", help_text="accounts/…/locations/… (Google)"
     )
     business_unit_id = forms.CharField(required=False, label="Business unit id (Trustpilot)")
-    url = forms.URLField(required=False, label="Feed address (RSS/Atom/JSON feed)")
+    url = forms.URLField(
+        required=False, label="Feed address (RSS/Atom/JSON feed)", assume_scheme="https"
+    )
     secret = forms.CharField(
         widget=forms.PasswordInput(render_value=False),
         required=False,
@@ -113,7 +115,7 @@ class PolicyForm(StyledForm):
         widget=forms.TextInput(attrs={"type": "color"}),
         help_text="The firm's colour on every client page and survey e-mail.",
     )
-    logo_url = forms.URLField(required=False, label="Logo address")
+    logo_url = forms.URLField(required=False, label="Logo address", assume_scheme="https")
 
 
 class CampaignForm(_Bootstrap, forms.ModelForm):
