@@ -5,10 +5,11 @@ sessions that are no portal sign-in."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from feedback.models import ApiKey, AuditEvent, Case, CaseEvent, Contact, Feedback
+from feedback.models import ApiKey, AuditEvent, Case, CaseEvent, Channel, Contact, Feedback
 from listening.campaigns.models import Invitation
 from listening.models import CsvImport, TriageItem
-from tests.factories import ClientFactory, ContactFactory, FeedbackFactory
+from listening.services.mailboxes import imap_mailbox_set
+from tests.factories import ClientFactory, ContactFactory, FeedbackFactory, SourceFactory
 from tests.feedback.conftest import PERSONAS, persona_browser, portal_browser
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,15 @@ pytestmark = pytest.mark.django_db
 
 # Never shown to anybody outside the firm: the complaint, the client's name, the campaign.
 SECRETS = ("Nobody answered my calls", "Globex Corp", "Matter close CSAT")
-MEMBER_AREAS = ("review/", "dashboard/", "feedback/", "campaigns/", "listening/", "api/v1/")
+MEMBER_AREAS = (
+    "review/",
+    "dashboard/",
+    "feedback/",
+    "campaigns/",
+    "listening/",
+    "api/v1/",
+    "settings/",
+)
 
 
 def _is_member_route(route: str) -> bool:
@@ -51,6 +60,15 @@ def member_urls(case, campaign, client_of, api_source, api_key, firm) -> dict[st
     )
     job = CsvImport.objects.create(firm=firm, source=api_source, file="csv-imports/old.csv")
     on_case = {"pk": case.pk}
+    web_form = SourceFactory(firm=firm, channel=Channel.FORM, name="Website form")
+    # A mailbox on a loopback port nobody listens on: "test connection" fails at once.
+    mailbox = imap_mailbox_set(
+        firm=firm, name="Inbox", host="127.0.0.1", port=9, username="u", password="p"
+    ).source
+    review = SourceFactory(
+        firm=firm, channel=Channel.REVIEW, name="Reviews", config={"kind": "feed"}
+    )
+    on_campaign = {"pk": campaign.pk}
     names_and_kwargs = {
         "review:queue": {},
         "review:rules": {},
@@ -77,6 +95,24 @@ def member_urls(case, campaign, client_of, api_source, api_key, firm) -> dict[st
         "listening:csv_import_detail": {"import_id": job.pk},
         "listening:triage": {},
         "listening:triage_assign": {"item_id": triage.pk},
+        "listening_setup:sources": {},
+        "listening_setup:web_form_new": {},
+        "listening_setup:web_form": {"pk": web_form.pk},
+        "listening_setup:mailbox_new": {},
+        "listening_setup:mailbox": {"pk": mailbox.pk},
+        "listening_setup:mailbox_test": {"pk": mailbox.pk},
+        "listening_setup:review_new": {},
+        "listening_setup:review": {"pk": review.pk},
+        "listening_setup:source_pause": {"pk": web_form.pk},
+        "listening_setup:campaigns": {},
+        "listening_setup:policy": {},
+        "listening_setup:campaign_new": {},
+        "listening_setup:campaign": on_campaign,
+        "listening_setup:campaign_preview": on_campaign,
+        "listening_setup:email_preview": on_campaign,
+        "listening_setup:answer_preview": on_campaign,
+        "listening_setup:campaign_results": on_campaign,
+        "listening_setup:campaign_status": on_campaign,
         "api-feedback-list": {},
         "api-feedback-bulk": {},
         "api-feedback-detail": {"pk": case.feedback_id},
@@ -164,6 +200,22 @@ PAGE_MATRIX = {
     "listening:csv_import_new": (302, 302, 403, 403, 200, 200, 404),
     "listening:csv_import_detail": (302, 302, 403, 403, 200, 200, 404),
     "listening:triage": (302, 302, 403, 403, 200, 200, 200),
+    # A firm's listening settings: its admins only; another firm's objects are 404.
+    "listening_setup:sources": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:web_form_new": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:web_form": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:mailbox_new": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:mailbox": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:review_new": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:review": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:campaigns": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:policy": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:campaign_new": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:campaign": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:campaign_preview": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:email_preview": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:answer_preview": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:campaign_results": (302, 302, 403, 403, 403, 200, 404),
 }
 # POST of the pages that only take POSTs, in this order (resolve last: it closes the case).
 POST_MATRIX = {
@@ -176,6 +228,9 @@ POST_MATRIX = {
     "review:resolve": ({"outcome": "addressed"}, (302, 302, 403, 302, 403, 302, 404)),
     "review:api_key_revoke": ({}, (302, 302, 403, 403, 403, 302, 404)),
     "listening:triage_assign": ({}, (302, 302, 403, 403, 400, 400, 404)),
+    "listening_setup:mailbox_test": ({}, (302, 302, 403, 403, 403, 302, 404)),
+    "listening_setup:source_pause": ({"paused": "0"}, (302, 302, 403, 403, 403, 302, 404)),
+    "listening_setup:campaign_status": ({"status": "active"}, (302, 302, 403, 403, 403, 302, 404)),
 }
 
 

@@ -28,8 +28,8 @@ def _campaign(request: MemberRequest, pk: int) -> Campaign:
         raise Http404 from exc
 
 
-@require_GET
 @admin_required
+@require_GET
 def campaign_list(request: MemberRequest) -> HttpResponse:
     campaigns = campaign_selectors.campaign_list(firm_id=request.member.firm_id)
     return render(request, "listening/setup/campaigns.html", {"campaigns": campaigns})
@@ -95,22 +95,22 @@ def campaign_preview(request: MemberRequest, pk: int) -> HttpResponse:
     return render(request, "listening/setup/campaign_preview.html", context, status=status)
 
 
-@require_GET
-@xframe_options_sameorigin
 @admin_required
+@xframe_options_sameorigin
+@require_GET
 def campaign_email_preview(request: MemberRequest, pk: int) -> HttpResponse:
     return HttpResponse(previews.email_preview(_campaign(request, pk)))
 
 
-@require_GET
-@xframe_options_sameorigin
 @admin_required
+@xframe_options_sameorigin
+@require_GET
 def campaign_answer_preview(request: MemberRequest, pk: int) -> HttpResponse:
     return HttpResponse(previews.answer_preview(request, _campaign(request, pk)))
 
 
-@require_GET
 @admin_required
+@require_GET
 def campaign_results(request: MemberRequest, pk: int) -> HttpResponse:
     results = selectors.campaign_results(campaign=_campaign(request, pk))
     return render(request, "listening/setup/campaign_results.html", {"r": results})

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from feedback.access import MemberRequest
 from feedback.models import Channel, Source
@@ -31,8 +31,8 @@ def _errors_to_form(form: Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-@require_http_methods(["GET"])
 @admin_required
+@require_GET
 def source_list(request: MemberRequest) -> HttpResponse:
     sources = selectors.source_list(firm=request.member.firm)
     return render(request, "listening/setup/sources.html", {"sources": sources})
