@@ -3,7 +3,7 @@ embed snippet. Admins only; another firm's source is a 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +23,7 @@ def _source(request: MemberRequest, pk: int, channel: str | None = None) -> Sour
         raise Http404 from exc
 
 
-def _errors_to_form(form: Form, exc: ValidationError) -> None:
+def _errors_to_form(form: BaseForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -66,7 +66,7 @@ def web_form_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse
         else:
             messages.success(request, f"Web form “{source.name}” saved.")
             return redirect("listening_setup:web_form", pk=source.pk)
-    context = {"form": form, "source": source}
+    context: dict[str, object] = {"form": form, "source": source}
     if source is not None:
         context |= {
             "form_url": previews.form_url(source),
