@@ -87,6 +87,8 @@ def mailbox_source_save(
         box = ImapMailbox.objects.filter(source=source).first()
         if not password and box is not None:
             password = secret_decrypt(box.password_encrypted)
+    elif Source.objects.filter(firm=firm, name=name.strip()).exists():
+        raise ValidationError({"name": "Another source already has this name."})
     if not password:
         raise ValidationError({"password": "Give the mailbox password."})
     return imap_mailbox_set(

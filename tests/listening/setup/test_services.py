@@ -12,10 +12,12 @@ from feedback.models import Channel
 from listening.campaigns.emails import invitation_message
 from listening.campaigns.models import Campaign, Invitation, SurveyKind
 from listening.campaigns.tasks import campaign_launch
+from listening.models import ImapMailbox
 from listening.setup.services import (
     campaign_launch_request,
     campaign_save,
     form_source_save,
+    mailbox_source_save,
     source_pause_set,
 )
 from tests.factories import ClientFactory, ContactFactory, SourceFactory, TouchpointFactory
@@ -101,3 +103,22 @@ def test_pause_twice_is_the_same_state(firm):
     source_pause_set(source=source, paused=True)
     source.refresh_from_db()
     assert source.status == "disabled"
+
+
+def test_a_new_mailbox_never_takes_over_another_source_of_the_same_name(firm):
+    # given a web form called "Inbox"
+    form = SourceFactory(firm=firm, channel=Channel.FORM, name="Inbox")
+
+    # when a mailbox of that name is created, then it is refused and the form is untouched
+    with pytest.raises(ValidationError):
+        mailbox_source_save(
+            firm=firm,
+            name="Inbox",
+            host="imap.acme.example",
+            port=993,
+            username="u",
+            password="p",
+            folder="INBOX",
+            use_ssl=True,
+        )
+    assert not ImapMailbox.objects.filter(source=form).exists()
