@@ -35,6 +35,7 @@ urlpatterns = [
     path("campaigns/", include("listening.campaigns.urls_members")),
     path("listen/", include("listening.portal.urls")),
     path("listening/", include("listening.urls")),
+    path("settings/listening/", include("listening.setup.urls")),
 ]
 
 handler400 = "feedback.api.hostile_input.bad_request"

@@ -266,3 +266,12 @@ def audit_record(
         object_id=str(obj.pk),
         data=data or {},
     )
+
+
+@transaction.atomic
+def firm_branding_set(*, firm: Firm, primary_colour: str, logo_url: str = "") -> Firm:
+    """Set the branding of the firm's client pages and survey e-mails (one colour for all)."""
+    firm.primary_colour, firm.logo_url = primary_colour.strip(), logo_url.strip()
+    firm.full_clean()
+    firm.save(update_fields=["primary_colour", "logo_url"])
+    return firm

@@ -29,5 +29,22 @@ SECTIONS: list[Section] = [
         (Role.ADMIN,),
     ),
     Section("API keys", "review:api_keys", "Keys for your CRM and scripts.", (Role.ADMIN,)),
-    # Survey campaigns and sources (mailboxes, review sites, web form): added by the integrator.
+    Section(
+        "Sources",
+        "listening_setup:sources",
+        "Mailboxes, review sites and the web form, with its embed snippet.",
+        (Role.ADMIN,),
+    ),
+    Section(
+        "Surveys",
+        "listening_setup:campaigns",
+        "NPS, CSAT and review-request campaigns: build, preview, launch, results.",
+        (Role.ADMIN,),
+    ),
+    Section(
+        "Survey policy",
+        "listening_setup:policy",
+        "How often clients are asked, quiet periods, sender and colour.",
+        (Role.ADMIN,),
+    ),
 ]

@@ -40,7 +40,8 @@ def invitation_message(invitation: Invitation, *, reminder: bool = False) -> Ema
         "survey_url": survey,
         "scores": [(n, f"{survey}?score={n}") for n in range(low, high + 1)],
         "unsubscribe_url": unsubscribe,
-        "colour": policy.brand_colour,
+        # The firm's own colour (Firm.primary_colour), the one every client page uses.
+        "colour": invitation.firm.primary_colour,
         "reminder": reminder,
         "kind": invitation.kind,
     }

@@ -68,6 +68,12 @@ class SurveyPolicy(models.Model):
         return f"Survey policy of {self.firm}"
 
 
+class Audience(models.TextChoices):
+    ALL = "all", "All contacts"
+    CLIENT = "client", "The contacts of one client"
+    CLOSED = "closed", "Contacts of engagements closed in a period"
+
+
 class Campaign(models.Model):
     """What is asked, of whom. NPS waves target a segment (blank = every client); CSAT/CES are
     triggered by events at a touchpoint; review requests go to every contact."""
@@ -86,6 +92,17 @@ class Campaign(models.Model):
         Touchpoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     question = models.CharField(max_length=300, blank=True, help_text="Blank: the standard one.")
+    follow_up = models.CharField(
+        max_length=300, blank=True, help_text="Asked under the score. Blank: the standard one."
+    )
+    audience = models.CharField(
+        max_length=10, choices=Audience.choices, default=Audience.ALL, help_text="Who a wave asks."
+    )
+    audience_client = models.ForeignKey(
+        Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_from = models.DateField(null=True, blank=True)
+    closed_to = models.DateField(null=True, blank=True)
     reminder_after_days = models.PositiveSmallIntegerField(
         null=True, blank=True, default=5, help_text="Blank: never remind."
     )

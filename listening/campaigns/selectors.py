@@ -9,16 +9,26 @@ from typing import Unpack
 from django.db.models import Count, Q, QuerySet
 
 from feedback.metrics import Slice, Summary, proportion_summary, slice_filter
-from feedback.models import Client, Contact, Firm
-from listening.campaigns.models import Campaign, Invitation, SkippedInvitation
+from feedback.models import Client, Contact, Engagement, Firm
+from listening.campaigns.models import Audience, Campaign, Invitation, SkippedInvitation
 
 
 def campaign_recipients(*, campaign: Campaign) -> QuerySet[Contact]:
-    """Contacts a wave is for: the segment's clients (all clients when blank). Opted-out
-    contacts are included on purpose, so their skip is recorded."""
+    """Contacts a wave is for: its audience (every contact, one client's, or those of clients
+    with an engagement closed in a period), narrowed to the segment's clients when one is set.
+    Opted-out contacts are included on purpose, so their skip is recorded."""
     qs = Contact.objects.filter(firm_id=campaign.firm_id)
     if campaign.segment:
         qs = qs.filter(client__segment=campaign.segment)
+    if campaign.audience == Audience.CLIENT:
+        qs = qs.filter(client=campaign.audience_client)
+    elif campaign.audience == Audience.CLOSED:
+        closed = Engagement.objects.filter(firm_id=campaign.firm_id, closed_on__isnull=False)
+        if campaign.closed_from:
+            closed = closed.filter(closed_on__gte=campaign.closed_from)
+        if campaign.closed_to:
+            closed = closed.filter(closed_on__lte=campaign.closed_to)
+        qs = qs.filter(client_id__in=closed.values("client_id"))
     return qs.order_by("client_id", "pk")
 
 

@@ -3,7 +3,7 @@
 Routes: config/queues.py (sending invitations on the email queue, planning on ingest).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -41,13 +41,15 @@ def send_due_invitations(batch_size: int | None = None) -> dict:
 
 
 @shared_task(name=CAMPAIGN_LAUNCH_TASK)
-def campaign_launch(campaign_id: int, occasion: str = "") -> dict:
-    """Launch a wave (run by the campaign's django-celery-beat schedule). No-op for a missing
-    or inactive campaign; idempotent per occasion (default: today's date in the firm's zone)."""
+def campaign_launch(campaign_id: int, occasion: str = "", scheduled_for: str = "") -> dict:
+    """Launch a wave (run by the campaign's django-celery-beat schedule, or by an admin's
+    "Launch", with `scheduled_for` an ISO date-time to send at). No-op for a missing or inactive
+    campaign; idempotent per occasion (default: the send day in the firm's zone)."""
     campaign = Campaign.objects.select_related("firm").filter(pk=campaign_id).first()
     if campaign is None or campaign.status != Campaign.Status.ACTIVE:
         return {"invited": 0}
-    report = launch.campaign_launch(campaign=campaign, occasion=occasion)
+    when = datetime.fromisoformat(scheduled_for) if scheduled_for else None
+    report = launch.campaign_launch(campaign=campaign, occasion=occasion, scheduled_for=when)
     return {"invited": report.invited, "already": report.already, "skipped": report.skipped}
 
 

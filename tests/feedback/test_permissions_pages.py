@@ -5,14 +5,25 @@ sessions that are no portal sign-in."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from feedback.models import ApiKey, AuditEvent, Case, CaseEvent, Contact, Feedback, WebhookEndpoint
+from feedback.models import (
+    ApiKey,
+    AuditEvent,
+    Case,
+    CaseEvent,
+    Channel,
+    Contact,
+    Feedback,
+    WebhookEndpoint,
+)
 from listening.campaigns.models import Invitation
 from listening.models import CsvImport, TriageItem
+from listening.services.mailboxes import imap_mailbox_set
 from tests.factories import (
     ClientFactory,
     ContactFactory,
     EngagementFactory,
     FeedbackFactory,
+    SourceFactory,
     TouchpointFactory,
 )
 from tests.feedback.conftest import PERSONAS, persona_browser, portal_browser
@@ -71,6 +82,15 @@ def member_urls(
     on_touchpoint = {"pk": TouchpointFactory(firm=firm).pk}
     on_teammate = {"pk": teammate.pk}
     on_endpoint = {"pk": WebhookEndpoint.objects.create(firm=firm, url="http://127.0.0.1:9/").pk}
+    web_form = SourceFactory(firm=firm, channel=Channel.FORM, name="Website form")
+    # A mailbox on a loopback port nobody listens on: "test connection" fails at once.
+    mailbox = imap_mailbox_set(
+        firm=firm, name="Inbox", host="127.0.0.1", port=9, username="u", password="p"
+    ).source
+    review = SourceFactory(
+        firm=firm, channel=Channel.REVIEW, name="Reviews", config={"kind": "feed"}
+    )
+    on_campaign = {"pk": campaign.pk}
     names_and_kwargs = {
         "review:queue": {},
         "review:rules": {},
@@ -97,6 +117,24 @@ def member_urls(
         "listening:csv_import_detail": {"import_id": job.pk},
         "listening:triage": {},
         "listening:triage_assign": {"item_id": triage.pk},
+        "listening_setup:sources": {},
+        "listening_setup:web_form_new": {},
+        "listening_setup:web_form": {"pk": web_form.pk},
+        "listening_setup:mailbox_new": {},
+        "listening_setup:mailbox": {"pk": mailbox.pk},
+        "listening_setup:mailbox_test": {"pk": mailbox.pk},
+        "listening_setup:review_new": {},
+        "listening_setup:review": {"pk": review.pk},
+        "listening_setup:source_pause": {"pk": web_form.pk},
+        "listening_setup:campaigns": {},
+        "listening_setup:policy": {},
+        "listening_setup:campaign_new": {},
+        "listening_setup:campaign": on_campaign,
+        "listening_setup:campaign_preview": on_campaign,
+        "listening_setup:email_preview": on_campaign,
+        "listening_setup:answer_preview": on_campaign,
+        "listening_setup:campaign_results": on_campaign,
+        "listening_setup:campaign_status": on_campaign,
         "api-feedback-list": {},
         "api-feedback-bulk": {},
         "api-feedback-detail": {"pk": case.feedback_id},
@@ -245,6 +283,22 @@ PAGE_MATRIX = {
     "workspace:members": (302, 302, 403, 403, 200, 200, 200),
     "workspace:member_invite": (302, 302, 403, 403, 403, 200, 200),
     "workspace:channels": (302, 302, 403, 403, 403, 200, 200),
+    # A firm's listening settings: its admins only; another firm's objects are 404.
+    "listening_setup:sources": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:web_form_new": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:web_form": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:mailbox_new": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:mailbox": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:review_new": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:review": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:campaigns": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:policy": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:campaign_new": (302, 302, 403, 403, 403, 200, 200),
+    "listening_setup:campaign": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:campaign_preview": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:email_preview": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:answer_preview": (302, 302, 403, 403, 403, 200, 404),
+    "listening_setup:campaign_results": (302, 302, 403, 403, 403, 200, 404),
 }
 # POST of the pages that only take POSTs, in this order (resolve last: it closes the case).
 POST_MATRIX = {
@@ -266,6 +320,9 @@ POST_MATRIX = {
     "workspace:channel_test": ({}, (302, 302, 403, 403, 403, 302, 404)),
     "workspace:channel_disable": ({}, (302, 302, 403, 403, 403, 302, 404)),
     "workspace:member_deactivate": ({}, (302, 302, 403, 403, 403, 302, 404)),
+    "listening_setup:mailbox_test": ({}, (302, 302, 403, 403, 403, 302, 404)),
+    "listening_setup:source_pause": ({"paused": "0"}, (302, 302, 403, 403, 403, 302, 404)),
+    "listening_setup:campaign_status": ({"status": "active"}, (302, 302, 403, 403, 403, 302, 404)),
 }
 
 

@@ -78,6 +78,18 @@ def _verdict(
     return governance.ALLOWED
 
 
+def invitation_verdict(
+    *, campaign: Campaign, contact: Contact, occasion: str, when: datetime
+) -> governance.Verdict:
+    """What governance would decide for `contact` now, without locking or writing: for the
+    launch preview. The decision that counts is taken again under the lock when scheduling."""
+    if contact.firm_id != campaign.firm_id:
+        raise ValidationError({"contact": "This contact belongs to another firm."})
+    return _verdict(
+        campaign=campaign, client=contact.client, contact=contact, occasion=occasion, when=when
+    )
+
+
 def skip_record(
     *,
     campaign: Campaign,

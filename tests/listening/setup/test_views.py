@@ -1,0 +1,454 @@
+"""The listening settings pages: only a firm's admins configure, another firm's objects are 404,
+bad input is refused, and each page does what it says (stored rows checked)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback.models import Channel, Feedback, Source
+from listening.campaigns.models import (
+    Audience,
+    Campaign,
+    Invitation,
+    QuietPeriod,
+    SkipReason,
+    SurveyKind,
+    SurveyPolicy,
+)
+from listening.campaigns.services.invitations import invitation_schedule
+from listening.campaigns.services.responses import response_submit
+from listening.crypto import secret_decrypt
+from listening.models import ImapMailbox
+from listening.setup import previews
+from tests.factories import ClientFactory, ContactFactory, EngagementFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def admin_client(client, admin_member):
+    client.force_login(admin_member.user)
+    return client
+
+
+@pytest.fixture
+def web_form(firm) -> Source:
+    return SourceFactory(
+        firm=firm,
+        channel=Channel.FORM,
+        name="Website form",
+        config={"allowed_origins": ["https://www.acme.example"]},
+    )
+
+
+@pytest.fixture
+def nps(firm) -> Campaign:
+    return Campaign.objects.create(firm=firm, name="Spring NPS", kind=SurveyKind.NPS)
+
+
+def test_admin_creates_a_web_form_and_gets_its_embed_snippet(admin_client, firm):
+    # when
+    response = admin_client.post(
+        reverse("listening_setup:web_form_new"),
+        {
+            "name": "Website form",
+            "title": "Tell us",
+            "allowed_origins": "https://www.acme.example/\n\nhttp://127.0.0.1:8001",
+        },
+    )
+
+    # then the source is stored with normalised origins, and its page shows the snippet
+    source = Source.objects.get(firm=firm, channel=Channel.FORM)
+    assert response.status_code == 302
+    assert source.config["allowed_origins"] == [
+        "https://www.acme.example",
+        "http://127.0.0.1:8001",
+    ]
+    page = admin_client.get(response["Location"]).content.decode()
+    assert source.public_key in page
+    assert f"/listen/form/{source.public_key}" in page
+    assert "&lt;iframe src=" in page  # the snippet is shown as text, escaped
+
+
+def test_web_form_refuses_an_origin_that_is_not_an_address(admin_client, firm):
+    response = admin_client.post(
+        reverse("listening_setup:web_form_new"),
+        {"name": "Website form", "allowed_origins": "javascript:alert(1)"},
+    )
+    assert response.status_code == 400
+    assert not Source.objects.filter(firm=firm).exists()
+
+
+def test_embed_snippet_carries_the_form_key_and_escapes_the_title(firm, settings):
+    # given a title with markup in it
+    settings.EARSHOT_BASE_URL = "https://earshot.example"
+    source = SourceFactory(
+        firm=firm, channel=Channel.FORM, name="F", config={"title": '"><script>x</script>'}
+    )
+
+    # when
+    snippet = previews.embed_snippet(source)
+
+    # then
+    assert f'src="https://earshot.example/listen/form/{source.public_key}"' in snippet
+    assert "<script>" not in snippet
+
+
+def test_a_form_posted_from_the_embedding_site_lands_as_feedback(client, web_form):
+    # given the snippet's form address, posted from the firm's site (another origin)
+    url = reverse("portal:form", kwargs={"public_key": web_form.public_key})
+
+    # when
+    response = client.post(
+        url, {"text": "Lovely reception staff."}, HTTP_ORIGIN="https://www.acme.example"
+    )
+    refused = client.post(url, {"text": "Spam"}, HTTP_ORIGIN="https://evil.example")
+
+    # then
+    assert response.status_code == 303
+    assert refused.status_code == 403
+    assert list(Feedback.objects.filter(source=web_form).values_list("text", flat=True)) == [
+        "Lovely reception staff."
+    ]
+
+
+def test_mailbox_password_is_stored_encrypted_and_kept_when_left_blank(admin_client, firm):
+    # given
+    data = {
+        "name": "Feedback inbox",
+        "host": "imap.acme.example",
+        "port": "993",
+        "use_ssl": "on",
+        "username": "feedback",
+        "password": "s3cret!",
+        "folder": "INBOX",
+    }
+
+    # when created, then edited without a password
+    admin_client.post(reverse("listening_setup:mailbox_new"), data)
+    box = ImapMailbox.objects.get(source__firm=firm)
+    admin_client.post(
+        reverse("listening_setup:mailbox", args=[box.source_id]),
+        {**data, "password": "", "folder": "Clients"},
+    )
+
+    # then
+    box.refresh_from_db()
+    assert "s3cret!" not in box.password_encrypted
+    assert secret_decrypt(box.password_encrypted) == "s3cret!"
+    assert box.folder == "Clients"
+
+
+def test_test_connection_reports_an_unreachable_server(admin_client, firm):
+    # given a mailbox on a loopback port nobody listens on
+    admin_client.post(
+        reverse("listening_setup:mailbox_new"),
+        {
+            "name": "Inbox",
+            "host": "127.0.0.1",
+            "port": "9",
+            "username": "u",
+            "password": "p",
+            "folder": "INBOX",
+        },
+    )
+    source = Source.objects.get(firm=firm, channel=Channel.EMAIL)
+
+    # when
+    response = admin_client.post(
+        reverse("listening_setup:mailbox_test", args=[source.pk]), follow=True
+    )
+
+    # then
+    assert "Cannot reach IMAP server 127.0.0.1:9" in response.content.decode()
+
+
+def test_test_connection_logs_in_to_a_real_imap_server(admin_client, firm, imap_server):
+    # given a mailbox on the loopback Dovecot
+    username, password = imap_server.add_user()
+    admin_client.post(
+        reverse("listening_setup:mailbox_new"),
+        {
+            "name": "Inbox",
+            "host": imap_server.host,
+            "port": str(imap_server.port),
+            "username": username,
+            "password": password,
+            "folder": "INBOX",
+        },
+    )
+    source = Source.objects.get(firm=firm, channel=Channel.EMAIL)
+
+    # when
+    response = admin_client.post(
+        reverse("listening_setup:mailbox_test", args=[source.pk]), follow=True
+    )
+
+    # then
+    assert f"Connected to {imap_server.host} and opened INBOX." in response.content.decode()
+
+
+def test_review_listing_secret_is_encrypted(admin_client, firm):
+    # when
+    response = admin_client.post(
+        reverse("listening_setup:review_new"),
+        {"name": "Trustpilot", "kind": "trustpilot", "business_unit_id": "bu-1", "secret": "k"},
+    )
+
+    # then
+    source = Source.objects.get(firm=firm, channel=Channel.REVIEW)
+    assert response.status_code == 302
+    assert source.config["kind"] == "trustpilot"
+    assert source.config["business_unit_id"] == "bu-1"
+    assert secret_decrypt(source.config["api_key_encrypted"]) == "k"
+    assert "api_key" not in source.config
+
+
+def test_pausing_a_source_disables_it_and_resuming_clears_failures(admin_client, web_form):
+    # when
+    admin_client.post(reverse("listening_setup:source_pause", args=[web_form.pk]), {"paused": "1"})
+    web_form.refresh_from_db()
+    paused = web_form.status
+    form = admin_client.get(reverse("portal:form", kwargs={"public_key": web_form.public_key}))
+    admin_client.post(reverse("listening_setup:source_pause", args=[web_form.pk]), {"paused": "0"})
+    web_form.refresh_from_db()
+
+    # then
+    assert paused == Source.Status.DISABLED and form.status_code == 404
+    assert web_form.status == Source.Status.OK
+
+
+def test_sources_list_shows_status_and_last_error(admin_client, firm):
+    SourceFactory(
+        firm=firm,
+        channel=Channel.REVIEW,
+        name="Google",
+        status=Source.Status.FAILING,
+        failure_count=3,
+        last_error="401 Unauthorized",
+        last_polled_at=timezone.now(),
+    )
+    body = admin_client.get(reverse("listening_setup:sources")).content.decode()
+    assert "Failing (3)" in body and "401 Unauthorized" in body
+
+
+def test_survey_builder_stores_the_campaign(admin_client, firm):
+    # given
+    client = ClientFactory(firm=firm, name="Globex Corp")
+
+    # when
+    response = admin_client.post(
+        reverse("listening_setup:campaign_new"),
+        {
+            "name": "Globex NPS",
+            "kind": "nps",
+            "question": "Would you recommend us?",
+            "follow_up": "What should we change?",
+            "audience": "client",
+            "audience_client": client.pk,
+            "reminder_after_days": "5",
+            "status": "active",
+        },
+    )
+
+    # then
+    campaign = Campaign.objects.get(firm=firm)
+    assert response.status_code == 302
+    assert (campaign.audience, campaign.audience_client, campaign.follow_up) == (
+        Audience.CLIENT,
+        client,
+        "What should we change?",
+    )
+
+
+def test_survey_builder_refuses_a_client_audience_without_a_client(admin_client, firm):
+    response = admin_client.post(
+        reverse("listening_setup:campaign_new"),
+        {"name": "X", "kind": "nps", "audience": "client", "status": "active"},
+    )
+    assert response.status_code == 400
+    assert not Campaign.objects.filter(firm=firm).exists()
+
+
+def test_another_firms_client_cannot_be_the_audience(admin_client, other_firm):
+    rival = ClientFactory(firm=other_firm)
+    response = admin_client.post(
+        reverse("listening_setup:campaign_new"),
+        {"name": "X", "kind": "nps", "audience": "client", "audience_client": rival.pk},
+    )
+    assert response.status_code == 400
+
+
+def test_previews_show_the_firms_branding_and_the_follow_up(admin_client, firm, nps):
+    # given
+    firm.primary_colour = "#aa3300"
+    firm.save()
+    nps.follow_up = "What one thing should we improve?"
+    nps.save()
+
+    # when
+    email = admin_client.get(reverse("listening_setup:email_preview", args=[nps.pk]))
+    answer = admin_client.get(reverse("listening_setup:answer_preview", args=[nps.pk]))
+
+    # then
+    assert "#aa3300" in email.content.decode()
+    assert "How likely are you to recommend Acme Legal LLP" in email.content.decode()
+    assert "What one thing should we improve?" in answer.content.decode()
+    assert "Acme Legal LLP" in answer.content.decode()
+
+
+def test_governance_preview_counts_who_is_skipped_and_why(admin_client, firm, nps):
+    # given four contacts: one opted out, one client in a quiet period, one NPS-ed last month
+    globex, initech, umbrella = (ClientFactory(firm=firm, name=n) for n in ("G", "I", "U"))
+    ContactFactory(client=globex, email="ok@g.example")
+    ContactFactory(client=globex, email="out@g.example", opted_out=True)
+    ContactFactory(client=initech, email="quiet@i.example")
+    recent = ContactFactory(client=umbrella, email="recent@u.example")
+    today = timezone.localdate()
+    QuietPeriod.objects.create(
+        firm=firm, client=initech, starts_on=today - timedelta(days=1), ends_on=today
+    )
+    earlier = Campaign.objects.create(firm=firm, name="Autumn NPS", kind=SurveyKind.NPS)
+    invitation_schedule(
+        campaign=earlier,
+        contact=recent,
+        occasion="autumn",
+        scheduled_for=timezone.now() - timedelta(days=30),
+    )
+
+    # when
+    response = admin_client.get(reverse("listening_setup:campaign_preview", args=[nps.pk]))
+
+    # then
+    preview = response.context["preview"]
+    assert (preview.recipients, preview.invited, preview.skipped_total) == (4, 1, 3)
+    assert dict(preview.skipped) == {
+        SkipReason.OPTED_OUT: 1,
+        SkipReason.QUIET_PERIOD: 1,
+        SkipReason.NPS_MIN_GAP: 1,
+    }
+    assert "Contact opted out" in response.content.decode()
+    assert Invitation.objects.filter(campaign=nps).count() == 0  # a preview writes nothing
+
+
+def test_closed_engagements_audience_is_their_clients_contacts(firm, nps):
+    # given
+    inside, outside = ClientFactory(firm=firm), ClientFactory(firm=firm)
+    asked = ContactFactory(client=inside)
+    ContactFactory(client=outside)
+    EngagementFactory(client=inside, closed_on=date(2026, 3, 10))
+    EngagementFactory(client=outside, closed_on=date(2025, 1, 10))
+    nps.audience, nps.closed_from, nps.closed_to = Audience.CLOSED, date(2026, 3, 1), None
+    nps.save()
+
+    # when
+    from listening.campaigns.selectors import campaign_recipients
+
+    # then
+    assert list(campaign_recipients(campaign=nps)) == [asked]
+
+
+def test_launch_now_queues_the_wave_and_a_past_date_is_refused(
+    admin_client, nps, django_capture_on_commit_callbacks
+):
+    # when a launch at a past moment is asked for
+    past = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    refused = admin_client.post(
+        reverse("listening_setup:campaign_preview", args=[nps.pk]),
+        {"when": "at", "send_at": past, "launch": "1"},
+    )
+
+    # then it is refused
+    assert refused.status_code == 400
+
+    # and a launch now queues the launch task after commit, then shows the results page
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_client.post(
+            reverse("listening_setup:campaign_preview", args=[nps.pk]),
+            {"when": "now", "launch": "1"},
+        )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("listening_setup:campaign_results", args=[nps.pk])
+    assert len(callbacks) == 1
+
+
+def test_results_show_counts_nps_margin_distribution_and_comment_links(admin_client, firm, nps):
+    # given three answers
+    client = ClientFactory(firm=firm)
+    for i, score in enumerate([10, 9, 3]):
+        contact = ContactFactory(client=client, email=f"c{i}@x.example")
+        inv = invitation_schedule(campaign=nps, contact=contact, occasion="w").invitation
+        Invitation.objects.filter(pk=inv.pk).update(status="sent", sent_at=timezone.now())
+        inv.refresh_from_db()
+        response_submit(invitation=inv, score=score, comment=f"Because {score}")
+
+    # when
+    response = admin_client.get(reverse("listening_setup:campaign_results", args=[nps.pk]))
+
+    # then
+    r = response.context["r"]
+    assert (r.sent, r.answered, r.response_rate) == (3, 3, 100.0)
+    assert (r.score.value, r.score.sample_size) == (33.3, 3)
+    assert r.score.margin_of_error is not None
+    assert dict(r.distribution)[10] == 1 and dict(r.distribution)[3] == 1
+    body = response.content.decode()
+    feedback = Feedback.objects.get(text="Because 3")
+    assert reverse("items:detail", args=[feedback.pk]) in body
+    assert "n = 3" in body
+
+
+def test_policy_page_sets_governance_and_the_firms_own_colour(admin_client, firm):
+    # when
+    response = admin_client.post(
+        reverse("listening_setup:policy"),
+        {
+            "nps_max_per_year": "1",
+            "nps_min_gap_days": "200",
+            "csat_min_gap_days": "30",
+            "csat_nps_buffer_days": "10",
+            "primary_colour": "#225522",
+        },
+    )
+
+    # then
+    assert response.status_code == 302
+    policy = SurveyPolicy.objects.get(firm=firm)
+    firm.refresh_from_db()
+    assert (policy.nps_max_per_year, policy.nps_min_gap_days) == (1, 200)
+    assert firm.primary_colour == "#225522"
+
+
+def test_policy_page_refuses_a_colour_that_is_not_hex(admin_client, firm):
+    response = admin_client.post(
+        reverse("listening_setup:policy"),
+        {
+            "nps_max_per_year": "2",
+            "nps_min_gap_days": "150",
+            "csat_min_gap_days": "14",
+            "csat_nps_buffer_days": "7",
+            "primary_colour": "red;background:url(x)",
+        },
+    )
+    assert response.status_code == 400
+    assert not SurveyPolicy.objects.filter(firm=firm).exists()
+
+
+def test_no_settings_page_links_to_django_admin_or_periodic_jobs(admin_client, nps):
+    for name, args in (
+        ("listening_setup:sources", []),
+        ("listening_setup:campaigns", []),
+        ("listening_setup:policy", []),
+        ("listening_setup:campaign_preview", [nps.pk]),
+    ):
+        main = admin_client.get(reverse(name, args=args)).content.decode().split("<main>")[1]
+        assert "/admin/" not in main and "periodic" not in main.lower(), name
