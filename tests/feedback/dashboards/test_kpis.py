@@ -159,9 +159,7 @@ def test_rollups_and_charts_count_each_items_current_analysis_once(
     # given: two items analysed by model v1, then re-analysed by v2 (a model change)
     now = timezone.now()
     items = [
-        FeedbackFactory(
-            source=api_source, client=client_of, received_at=now - timedelta(days=d)
-        )
+        FeedbackFactory(source=api_source, client=client_of, received_at=now - timedelta(days=d))
         for d in (3, 4)
     ]
     for version, sentiment in (("model-v1", Sentiment.NEGATIVE), ("model-v2", Sentiment.POSITIVE)):
@@ -218,9 +216,7 @@ def test_a_client_talking_of_leaving_with_six_open_cases_is_not_healthy(
     assert "Intent to leave" in html and "talk of leaving" in html
 
 
-def test_detractor_share_and_a_souring_promise_lower_the_score(
-    client_of, api_source, promise
-):
+def test_detractor_share_and_a_souring_promise_lower_the_score(client_of, api_source, promise):
     # given: 4 of 5 NPS answers are detractors; promise mentions turned negative lately
     now = timezone.now()
     for rating in (2, 3, 4, 5, 10):
