@@ -160,7 +160,7 @@ def client_health(*, client: Client, now: datetime | None = None) -> Health:
     before = items.filter(
         received_at__gte=now - timedelta(days=90), received_at__lt=now - timedelta(days=30)
     ).aggregate(avg=Avg("sentiment_value"), n=Count("id"))
-    nps = items.filter(rating_scale=10, rating__isnull=False).order_by("-received_at").first()
+    nps = items.filter(answer_q("nps")).order_by("-received_at").first()
     cases = (
         Case.objects.filter(client=client)
         .exclude(status=CaseStatus.RESOLVED)

@@ -240,3 +240,73 @@ def test_detractor_share_and_a_souring_promise_lower_the_score(client_of, api_so
     assert factors["Detractor share"]["points"] == -16.0
     assert "4 of 5" in factors["Detractor share"]["detail"]
     assert factors["Promise trend"]["points"] == -20.0
+
+
+def test_response_rate_tile_counts_the_slices_sent_invitations(firm, client_of, admin_member):
+    # given: four invitations sent in the last week, one answered; one never sent
+    from listening.campaigns.models import Campaign, Invitation, SurveyKind
+    from tests.factories import ContactFactory
+
+    campaign = Campaign.objects.create(firm=firm, name="Relationship NPS", kind=SurveyKind.NPS)
+    now = timezone.now()
+    for i in range(5):
+        Invitation.objects.create(
+            firm=firm,
+            campaign=campaign,
+            client=client_of,
+            contact=ContactFactory(client=client_of),
+            kind=SurveyKind.NPS,
+            occasion=f"w{i}",
+            scheduled_for=now - timedelta(days=3),
+            sent_at=now - timedelta(days=3) if i < 4 else None,
+            responded_at=now - timedelta(days=2) if i == 0 else None,
+        )
+
+    # when
+    context = _dashboard(admin_member, "days=30")
+    by_channel = _dashboard(admin_member, "days=30&channel=email")
+
+    # then: 1 of 4 (the listening app registered its reader); no rate for a non-survey channel
+    rate = context["kpis"].response_rate
+    assert (rate.value, rate.sample_size, rate.breakdown["answered"]) == (25.0, 4, 1)
+    assert by_channel["kpis"].response_rate is None
+
+
+def test_case_tiles_follow_the_touchpoint_and_channel_filters(
+    firm, client_of, api_source, admin_member
+):
+    # given: two cases, one on an onboarding comment
+    onboarding = TouchpointFactory(firm=firm, name="Onboarding")
+    for touchpoint in (onboarding, None):
+        item = FeedbackFactory(
+            source=api_source,
+            client=client_of,
+            touchpoint=touchpoint,
+            received_at=timezone.now() - timedelta(days=2),
+        )
+        analyse(item, negative=0.95)
+        on_analysed([item.pk])
+
+    # when / then
+    assert _dashboard(admin_member, "days=30")["kpis"].open_cases == 2
+    assert _dashboard(admin_member, f"days=30&touchpoint={onboarding.pk}")["kpis"].open_cases == 1
+    assert _dashboard(admin_member, "days=30&channel=portal")["kpis"].open_cases == 0
+
+
+def test_the_admins_dashboard_shows_early_warnings_too(client_of, api_source, admin_member):
+    # given: a client whose sentiment fell over the last month
+    now = timezone.now()
+    for days, negative in ((70, 0.05), (50, 0.1), (20, 0.9), (10, 0.95)):
+        item = FeedbackFactory(
+            source=api_source, client=client_of, received_at=now - timedelta(days=days)
+        )
+        analyse(item, sentiment="negative" if negative > 0.5 else "positive", negative=negative)
+
+    # when
+    response = browser_for(admin_member).get(reverse("dashboards:overview"))
+
+    # then
+    assert [(c.name, w) for c, w in response.context["warnings"]] == [
+        ("Globex Corp", ["Sentiment is falling."])
+    ]
+    assert "Early warnings" in response.content.decode()
