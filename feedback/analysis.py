@@ -96,6 +96,20 @@ def analysis_current(*, feedback: Feedback) -> Analysis | None:
     )
 
 
+def tags_of_current_analysis(qs: QuerySet) -> QuerySet:
+    """Narrow EmotionTag or ThemeMention rows to those of their item's current analysis, so an
+    aggregate counts each item's tags once, whatever older analyses (another model version, an
+    older text) still keep theirs."""
+    current = (
+        Analysis.objects.filter(
+            feedback_id=OuterRef("feedback_id"), text_hash=OuterRef("feedback__text_hash")
+        )
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    return qs.filter(analysis_id=Subquery(current))
+
+
 def evidence_texts(evidence: object) -> list[str]:
     """Evidence sentences as plain strings, whether stored as strings or as dicts."""
     texts: list[str] = []

@@ -5,9 +5,13 @@ segment, period and survey campaign. Each returns a `Summary` with its sample si
 margin of error, because a score without its n is not a finding.
 
 Scores are read from survey Feedback (every survey answer becomes one Feedback row through
-`feedback_ingest`, upserted per invitation, so re-submissions never double count); the kind of
-survey is `raw["survey_kind"]`. Response rates need the invitations, so they live with them in
-`listening.campaigns.selectors` and build on `slice_filter` and `proportion_summary` here.
+`feedback_ingest`, upserted per invitation, so re-submissions never double count). Which rows
+count as which kind of answer is decided once, by `answer_q`, for this module, the dashboards,
+their rollups and the API alike: the kind is `raw["survey_kind"]` where a campaign set it;
+otherwise a 0-10 score is an NPS answer, a review site's 1-5 stars a review rating and any other
+1-5 score a CSAT answer (portal, CSV and imported answers carry no survey kind). Response rates
+need the invitations, so they live with them in `listening.campaigns.selectors` and build on
+`slice_filter` and `proportion_summary` here.
 
 Margins of error (z = 1.96): NPS uses the variance of the per-answer score (+1 promoter,
 0 passive, -1 detractor): sqrt((p + d - (p - d)^2) / n), in NPS points. Proportions (CSAT %,
@@ -17,14 +21,16 @@ the margin is None (unknown), never 0.
 """
 
 import math
+import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Literal, TypedDict, Unpack
 
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, TruncMonth, TruncQuarter
 
-from feedback.models import Client, Feedback, Firm, Touchpoint
+from feedback.models import Channel, Client, Feedback, Firm, Member, Touchpoint
 
 Z95 = 1.96
 
@@ -68,14 +74,17 @@ class Summary:
 
 
 class Slice(TypedDict, total=False):
-    """What narrows a metric within a firm: `start` inclusive, `end` exclusive."""
+    """What narrows a metric within a firm: `start` inclusive, `end` exclusive. `managed_by`
+    keeps an account manager's own clients; `channel` one channel of feedback."""
 
-    client: Client | None
-    touchpoint: Touchpoint | None
+    client: Client | int | None
+    touchpoint: Touchpoint | int | None
     segment: str | None
     start: datetime | None
     end: datetime | None
     campaign_id: int | None
+    channel: str | None
+    managed_by: Member | None
 
 
 def slice_filter(qs: QuerySet, slice_: Slice, *, when: str, campaign: str) -> QuerySet:
@@ -87,18 +96,37 @@ def slice_filter(qs: QuerySet, slice_: Slice, *, when: str, campaign: str) -> Qu
         "start": f"{when}__gte",
         "end": f"{when}__lt",
         "campaign_id": campaign,
+        "channel": "channel",
+        "managed_by": "client__account_managers",
     }
     given = {lookups[k]: v for k, v in slice_.items() if v is not None and v != ""}
     return qs.filter(**given)
 
 
-def survey_answers(*, firm: Firm, kind: str, **slice_: Unpack[Slice]) -> QuerySet[Feedback]:
-    """Scored survey answers of one kind for the slice (on the time the answer was received)."""
-    qs = Feedback.objects.filter(firm=firm, raw__survey_kind=kind, rating__isnull=False)
+AnswerKind = Literal["nps", "csat", "ces", "review"]
+
+
+def answer_q(kind: AnswerKind, prefix: str = "") -> Q:
+    """The one definition of "a scored answer of this kind" (see the module docstring), as a
+    Q usable in filters and in aggregates' `filter=`. `prefix` reaches Feedback via a relation."""
+    tagged = Q(**{f"{prefix}raw__survey_kind": kind})
+    untagged = ~Q(**{f"{prefix}raw__has_key": "survey_kind"})
+    by_scale = {
+        "nps": Q(**{f"{prefix}rating_scale": 10}),
+        "csat": Q(**{f"{prefix}rating_scale": 5}) & ~Q(**{f"{prefix}channel": Channel.REVIEW}),
+        "review": Q(**{f"{prefix}rating_scale": 5, f"{prefix}channel": Channel.REVIEW}),
+    }
+    q = tagged | (untagged & by_scale[kind]) if kind in by_scale else tagged
+    return q & Q(**{f"{prefix}rating__isnull": False})
+
+
+def survey_answers(*, firm: Firm, kind: AnswerKind, **slice_: Unpack[Slice]) -> QuerySet[Feedback]:
+    """Scored answers of one kind for the slice (on the time the answer was received)."""
+    qs = Feedback.objects.filter(answer_q(kind), firm=firm)
     return slice_filter(qs, slice_, when="received_at", campaign="raw__campaign_id")
 
 
-def _nps_from_counts(promoters: int, passives: int, detractors: int) -> Summary:
+def nps_from_counts(promoters: int, passives: int, detractors: int) -> Summary:
     n = promoters + passives + detractors
     breakdown = {"promoters": promoters, "passives": passives, "detractors": detractors}
     if n == 0:
@@ -118,7 +146,7 @@ _NPS_COUNTS = {
 def nps_summary(*, firm: Firm, **slice_: Unpack[Slice]) -> Summary:
     """NPS = % promoters (9-10) - % detractors (0-6), with the benchmarks alongside."""
     qs = survey_answers(firm=firm, kind="nps", **slice_)
-    return _nps_from_counts(**qs.aggregate(**_NPS_COUNTS))
+    return nps_from_counts(**qs.aggregate(**_NPS_COUNTS))
 
 
 def nps_by(
@@ -142,7 +170,7 @@ def nps_by(
     return [
         (
             row["key"],
-            _nps_from_counts(row["promoters"], row["passives"], row["detractors"]),
+            nps_from_counts(row["promoters"], row["passives"], row["detractors"]),
         )
         for row in rows
     ]
@@ -171,6 +199,51 @@ def review_rating_summary(*, firm: Firm, **slice_: Unpack[Slice]) -> Summary:
     return Summary(
         summary.metric, summary.value, summary.sample_size, summary.margin_of_error, breakdown
     )
+
+
+# The finest period at which the median period has at least this many NPS answers is charted
+# (week, else month, else quarter): below ~30 answers the 95% margin exceeds +-30 NPS points,
+# and a weekly line of such points draws noise.
+NPS_MIN_PER_PERIOD = 30
+NPS_GRANULARITIES = ("week", "month", "quarter")
+
+
+def period_start(day: date, granularity: str) -> date:
+    if granularity == "week":
+        return day - timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+
+
+def nps_series(daily: Iterable[tuple[date, int, int, int]]) -> list[dict]:
+    """NPS over time from daily (day, answers, promoters, detractors) counts, at the finest
+    granularity whose median period holds NPS_MIN_PER_PERIOD answers (quarters otherwise),
+    each row with its n and 95% margin of error. Pure: the base tables and the rollups both
+    fold their daily counts through it, so both draw the same line."""
+    days = [d for d in daily if d[1]]
+    chosen: dict[date, list[int]] = {}
+    granularity = NPS_GRANULARITIES[-1]
+    for granularity in NPS_GRANULARITIES:
+        chosen = {}
+        for day, n, promoters, detractors in days:
+            c = chosen.setdefault(period_start(day, granularity), [0, 0, 0])
+            c[0], c[1], c[2] = c[0] + n, c[1] + promoters, c[2] + detractors
+        if chosen and statistics.median(c[0] for c in chosen.values()) >= NPS_MIN_PER_PERIOD:
+            break
+    rows = []
+    for start, (n, promoters, detractors) in sorted(chosen.items()):
+        summary = nps_from_counts(promoters, n - promoters - detractors, detractors)
+        rows.append(
+            {
+                "period": start.isoformat(),
+                "granularity": granularity,
+                "responses": n,
+                "nps": summary.value,
+                "margin_of_error": summary.margin_of_error,
+            }
+        )
+    return rows
 
 
 def proportion_summary(metric: str, hits: int, n: int, label: str) -> Summary:

@@ -12,7 +12,7 @@ from feedback import metrics
 from feedback.api.access import viewer_of
 from feedback.api.fields import SaneDateTimeField
 from feedback.api.views import BaseApi
-from feedback.models import Client, Firm, Touchpoint
+from feedback.models import Channel, Client, Firm, Touchpoint
 
 
 class SummaryOutSerializer(serializers.Serializer):
@@ -33,6 +33,7 @@ class MetricsOutSerializer(serializers.Serializer):
 class MetricsInSerializer(serializers.Serializer):
     client = serializers.IntegerField(required=False)
     touchpoint = serializers.IntegerField(required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     start = SaneDateTimeField(required=False)
     end = SaneDateTimeField(required=False)
 
@@ -47,6 +48,7 @@ class MetricsApi(BaseApi):
         parameters=[
             OpenApiParameter("client", int),
             OpenApiParameter("touchpoint", int),
+            OpenApiParameter("channel", str, enum=Channel.values),
             OpenApiParameter("start", str, description="ISO 8601 date-time"),
             OpenApiParameter("end", str, description="ISO 8601 date-time"),
         ],
@@ -69,12 +71,21 @@ class MetricsApi(BaseApi):
             touchpoint = Touchpoint.objects.filter(firm=firm, pk=data["touchpoint"]).first()
             if touchpoint is None:
                 raise exceptions.ValidationError({"touchpoint": "Not found in your firm."})
-        window = {"start": data.get("start"), "end": data.get("end"), "client": client}
+        # The same slice the dashboard passes for its tiles (Filters.as_slice): one number.
+        member = viewer.member
+        slice_ = metrics.Slice(
+            start=data.get("start"),
+            end=data.get("end"),
+            client=client,
+            touchpoint=touchpoint,
+            channel=data.get("channel"),
+            managed_by=member if member is not None and not member.sees_whole_firm else None,
+        )
         return Response(
             {
-                "nps": _summary(metrics.nps_summary(firm=firm, touchpoint=touchpoint, **window)),
-                "csat": _summary(metrics.csat_summary(firm=firm, touchpoint=touchpoint, **window)),
-                "ces": _summary(metrics.ces_summary(firm=firm, touchpoint=touchpoint, **window)),
-                "review_rating": _summary(metrics.review_rating_summary(firm=firm, **window)),
+                "nps": _summary(metrics.nps_summary(firm=firm, **slice_)),
+                "csat": _summary(metrics.csat_summary(firm=firm, **slice_)),
+                "ces": _summary(metrics.ces_summary(firm=firm, **slice_)),
+                "review_rating": _summary(metrics.review_rating_summary(firm=firm, **slice_)),
             }
         )

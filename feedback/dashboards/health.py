@@ -6,10 +6,21 @@ why a client is at risk rather than trust an opaque number."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Avg, Count, Max, Min, Q
+from django.db.models import Avg, BooleanField, Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from feedback.models import Case, CaseStatus, Client, Feedback
+from feedback.analysis import tags_of_current_analysis
+from feedback.metrics import answer_q
+from feedback.models import (
+    Analysis,
+    Case,
+    CaseStatus,
+    Client,
+    Feedback,
+    RuleKind,
+    Sentiment,
+    ThemeMention,
+)
 
 BASELINE = 70.0
 FALLING = "Sentiment is falling."
@@ -73,8 +84,74 @@ def _factor(factors: list[dict], name: str, points: float, detail: str) -> None:
     factors.append({"factor": name, "points": round(points, 1), "detail": detail})
 
 
+def _intent_to_leave(client: Client, since: datetime) -> int:
+    """Items since `since` that talk of leaving: the current analysis's intent flag, or a case
+    opened by the "talk of leaving" rule (its phrases: "moving our work", ...)."""
+    intent = Subquery(
+        Analysis.objects.filter(feedback_id=OuterRef("pk"), text_hash=OuterRef("text_hash"))
+        .order_by("-created_at", "-pk")
+        .values("intent_flag")[:1],
+        output_field=BooleanField(),
+    )
+    return (
+        Feedback.objects.filter(client=client, received_at__gte=since)
+        .annotate(intent=intent)
+        .filter(Q(intent=True) | Q(case__reasons__icontains=RuleKind.CHURN_TALK.value))
+        .count()
+    )
+
+
+def _promise_negatives(client: Client, now: datetime) -> tuple[dict, dict]:
+    """Negative share of promise mentions (current analyses), last 30 days and the 60 before."""
+    mentions = tags_of_current_analysis(
+        ThemeMention.objects.filter(
+            feedback__client=client, received_at__gte=now - timedelta(days=90)
+        )
+    )
+    negative = Q(sentiment=Sentiment.NEGATIVE)
+    recent = Q(received_at__gte=now - timedelta(days=30))
+    return (
+        mentions.aggregate(n=Count("id", filter=recent), neg=Count("id", filter=recent & negative)),
+        mentions.aggregate(
+            n=Count("id", filter=~recent), neg=Count("id", filter=~recent & negative)
+        ),
+    )
+
+
+def _risk_factors(factors: list[dict], client: Client, now: datetime) -> None:
+    """What a reader sees on the client page and must see in the score: talk of leaving, a
+    high detractor share, promises spoken of more negatively than before."""
+    leaving = _intent_to_leave(client, now - timedelta(days=90))
+    if leaving:
+        detail = f"{leaving} comment{'s' if leaving > 1 else ''} in 90 days talk of leaving"
+        _factor(factors, "Intent to leave", -min(15 * leaving, 40), detail)
+    nps = Feedback.objects.filter(
+        answer_q("nps"), client=client, received_at__gte=now - timedelta(days=365)
+    ).aggregate(n=Count("id"), detractors=Count("id", filter=Q(rating__lte=6)))
+    if nps["n"] and nps["detractors"] / nps["n"] > 0.3:
+        share = nps["detractors"] / nps["n"]
+        _factor(
+            factors,
+            "Detractor share",
+            -20 * share,
+            f"{nps['detractors']} of {nps['n']} NPS answers in a year are 0-6",
+        )
+    recent, before = _promise_negatives(client, now)
+    if recent["n"] >= 2 and before["n"] >= 2:
+        change = recent["neg"] / recent["n"] - before["neg"] / before["n"]
+        if change > 0.2:
+            _factor(
+                factors,
+                "Promise trend",
+                -20 * change,
+                f"negative promise mentions rose from {before['neg']}/{before['n']} "
+                f"to {recent['neg']}/{recent['n']} (last 30 days)",
+            )
+
+
 def client_health(*, client: Client, now: datetime | None = None) -> Health:
-    """Score a client from its last 90 days. Four queries, all on (client, received_at)."""
+    """Score a client from its last 90 days (a year for NPS and silence). Eight queries, all
+    on (client, received_at). Every point it adds or takes is a named factor."""
     now = now or timezone.now()
     items = Feedback.objects.filter(client=client)
     recent = items.filter(received_at__gte=now - timedelta(days=30)).aggregate(
@@ -83,7 +160,7 @@ def client_health(*, client: Client, now: datetime | None = None) -> Health:
     before = items.filter(
         received_at__gte=now - timedelta(days=90), received_at__lt=now - timedelta(days=30)
     ).aggregate(avg=Avg("sentiment_value"), n=Count("id"))
-    nps = items.filter(rating_scale=10, rating__isnull=False).order_by("-received_at").first()
+    nps = items.filter(answer_q("nps")).order_by("-received_at").first()
     cases = (
         Case.objects.filter(client=client)
         .exclude(status=CaseStatus.RESOLVED)
@@ -117,9 +194,12 @@ def client_health(*, client: Client, now: datetime | None = None) -> Health:
             factors, "Latest NPS answer", points, f"{nps.rating}/10 on {nps.received_at:%Y-%m-%d}"
         )
     if cases["open"]:
-        _factor(factors, "Open cases", -min(5 * cases["open"], 20), f"{cases['open']} open")
+        _factor(factors, "Open cases", -min(5 * cases["open"], 25), f"{cases['open']} open")
     if cases["overdue"]:
-        _factor(factors, "Overdue cases", -10, f"{cases['overdue']} overdue")
+        _factor(
+            factors, "Overdue cases", -min(5 * cases["overdue"], 15), f"{cases['overdue']} overdue"
+        )
+    _risk_factors(factors, client, now)
     quiet = quiet_check(year["n"], year["first"], year["last"], now)
     if quiet:
         _factor(factors, "Gone quiet", -10, quiet)

@@ -5,7 +5,6 @@ safe to run concurrently (the last writer wins with the same numbers). Filtered 
 client, a touchpoint, a channel, an account manager's own clients) read the base tables, whose
 slices are small."""
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -14,6 +13,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from feedback.analysis import tags_of_current_analysis
+from feedback.metrics import answer_q, nps_series
 from feedback.models import BrandPromise, DailyRollup, EmotionTag, Feedback, Sentiment, ThemeMention
 
 
@@ -59,31 +60,31 @@ def rollup_refresh(*, firm_id: int, days: Iterable[date]) -> int:
                 negative=Count("id", filter=Q(sentiment=Sentiment.NEGATIVE)),
                 sentiment_sum=Sum("sentiment_value"),
                 sentiment_n=Count("sentiment_value"),
-                nps_n=Count("id", filter=Q(rating_scale=10, rating__isnull=False)),
-                promoters=Count("id", filter=Q(rating_scale=10, rating__gte=9)),
-                detractors=Count("id", filter=Q(rating_scale=10, rating__lte=6)),
+                nps_n=Count("id", filter=answer_q("nps")),
+                promoters=Count("id", filter=answer_q("nps") & Q(rating__gte=9)),
+                detractors=Count("id", filter=answer_q("nps") & Q(rating__lte=6)),
             )
         ):
             row = rows[r.pop("d")]
             r["sentiment_sum"] = r["sentiment_sum"] or 0.0
             for key, value in r.items():
                 setattr(row, key, value)
-        csat = items.filter(rating_scale=5, rating__isnull=False).annotate(
-            d=TruncDate("received_at")
-        )
+        csat = items.filter(answer_q("csat")).annotate(d=TruncDate("received_at"))
         for r in csat.values("d", "touchpoint__name").annotate(
             n=Count("id"), ok=Count("id", filter=Q(rating__gte=4))
         ):
             rows[r["d"]].csat[r["touchpoint__name"] or "(none)"] = [r["n"], r["ok"]]
-        tags = EmotionTag.objects.filter(
-            firm_id=firm_id, received_at__gte=start, received_at__lt=end
+        tags = tags_of_current_analysis(
+            EmotionTag.objects.filter(firm_id=firm_id, received_at__gte=start, received_at__lt=end)
         )
         for r in (
             tags.annotate(d=TruncDate("received_at")).values("d", "label").annotate(n=Count("id"))
         ):
             rows[r["d"]].emotions[r["label"]] = r["n"]
-        themes = ThemeMention.objects.filter(
-            firm_id=firm_id, received_at__gte=start, received_at__lt=end
+        themes = tags_of_current_analysis(
+            ThemeMention.objects.filter(
+                firm_id=firm_id, received_at__gte=start, received_at__lt=end
+            )
         )
         for r in (
             themes.annotate(d=TruncDate("received_at"))
@@ -136,7 +137,7 @@ def charts_from_rollups(*, firm_id: int, start: datetime, end: datetime) -> dict
         firm_id=firm_id, day__gte=timezone.localdate(start), day__lte=timezone.localdate(end)
     ).order_by("day")
     weeks: dict[str, dict] = {}
-    nps: dict[str, list[int]] = {}
+    nps: list[tuple[date, int, int, int]] = []
     csat: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     emotions: dict[str, int] = defaultdict(int)
     promises: dict[tuple[str, str], list[float]] = {}
@@ -159,10 +160,7 @@ def charts_from_rollups(*, firm_id: int, start: datetime, end: datetime) -> dict
         w["_sum"] += r.sentiment_sum
         w["_n"] += r.sentiment_n
         if r.nps_n:
-            n = nps.setdefault(week, [0, 0, 0])
-            n[0] += r.nps_n
-            n[1] += r.promoters
-            n[2] += r.detractors
+            nps.append((r.day, r.nps_n, r.promoters, r.detractors))
         for name, (answers, ok) in r.csat.items():
             csat[name][0] += answers
             csat[name][1] += ok
@@ -201,20 +199,9 @@ def charts_from_rollups(*, firm_id: int, start: datetime, end: datetime) -> dict
             ),
             key=lambda r: (r["promise"], r["week"]),
         ),
-        "nps": [_nps_row(week, *counts) for week, counts in nps.items()],
+        "nps": nps_series(nps),
         "csat": [
             {"touchpoint": name, "responses": n, "csat": round(100 * ok / n, 1)}
             for name, (n, ok) in sorted(csat.items())
         ],
-    }
-
-
-def _nps_row(week: str, n: int, promoters: int, detractors: int) -> dict:
-    p, d = promoters / n, detractors / n
-    variance = max(p + d - (p - d) ** 2, 0.0)
-    return {
-        "week": week,
-        "responses": n,
-        "nps": round(100 * (p - d), 1),
-        "margin_of_error": round(100 * 1.96 * math.sqrt(variance / n), 1),
     }

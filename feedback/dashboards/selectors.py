@@ -1,15 +1,16 @@
 """Aggregations behind the dashboards. All scoped to a firm, and for account managers to the
 clients they manage; all computed in SQL (GROUP BY on indexed columns), one query per chart."""
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Avg, Count, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
+from feedback.analysis import tags_of_current_analysis
 from feedback.dashboards.rollups import charts_from_rollups
+from feedback.metrics import Slice, answer_q, nps_series
 from feedback.models import (
     Case,
     CaseStatus,
@@ -35,6 +36,18 @@ class Filters:
     @property
     def mine_only(self) -> bool:
         return self.member is not None and not self.member.sees_whole_firm
+
+    def as_slice(self) -> Slice:
+        """The same narrowing as a `feedback.metrics` slice: the KPI tiles and the API read
+        their NPS and CSAT through it, so both give one number for one slice."""
+        return Slice(
+            start=self.start,
+            end=self.end,
+            client=self.client_id,
+            touchpoint=self.touchpoint_id,
+            channel=self.channel or None,
+            managed_by=self.member if self.mine_only else None,
+        )
 
 
 def filters_from(member: Member, params: dict) -> Filters:
@@ -102,9 +115,12 @@ def _narrowed(f: Filters) -> bool:
 
 
 def _tag_scoped(model: type[EmotionTag] | type[ThemeMention], f: Filters) -> QuerySet:
-    """Tags carry firm and received_at, so the unfiltered firm view needs no join at all."""
-    qs = model._default_manager.filter(
-        firm_id=f.firm_id, received_at__gte=f.start, received_at__lt=f.end
+    """Tags of each item's current analysis (never those of an older model version too).
+    Tags carry firm and received_at, so the firm and period need no join."""
+    qs = tags_of_current_analysis(
+        model._default_manager.filter(
+            firm_id=f.firm_id, received_at__gte=f.start, received_at__lt=f.end
+        )
     )
     if _narrowed(f):
         qs = qs.filter(feedback__in=feedback_scoped(f).values("pk"))
@@ -171,39 +187,28 @@ def promise_summary(scorecard: list[dict]) -> list[dict]:
 
 
 def nps_trend(f: Filters) -> list[dict]:
-    """NPS per week from 0-10 ratings, with the response count and the 95% margin of error."""
+    """NPS over time (week, month or quarter by the number of answers: `metrics.nps_series`),
+    each period with its response count and 95% margin of error."""
     rows = (
         feedback_scoped(f)
-        .filter(rating_scale=10, rating__isnull=False)
-        .annotate(week=TruncWeek("received_at"))
-        .values("week")
+        .filter(answer_q("nps"))
+        .annotate(day=TruncDate("received_at"))
+        .values("day")
         .annotate(
             n=Count("id"),
             promoters=Count("id", filter=Q(rating__gte=9)),
             detractors=Count("id", filter=Q(rating__lte=6)),
         )
-        .order_by("week")
+        .order_by("day")
     )
-    out = []
-    for r in rows:
-        n, p, d = r["n"], r["promoters"] / r["n"], r["detractors"] / r["n"]
-        variance = p + d - (p - d) ** 2
-        out.append(
-            {
-                "week": r["week"].date().isoformat(),
-                "responses": n,
-                "nps": round(100 * (p - d), 1),
-                "margin_of_error": round(100 * 1.96 * math.sqrt(max(variance, 0.0) / n), 1),
-            }
-        )
-    return out
+    return nps_series((r["day"], r["n"], r["promoters"], r["detractors"]) for r in rows)
 
 
 def csat_by_touchpoint(f: Filters) -> list[dict]:
     """CSAT (share of 4-5 of 5) per touchpoint, with the response count."""
     rows = (
         feedback_scoped(f)
-        .filter(rating_scale=5, rating__isnull=False)
+        .filter(answer_q("csat"))
         .values("touchpoint__name")
         .annotate(n=Count("id"), satisfied=Count("id", filter=Q(rating__gte=4)))
         .order_by("touchpoint__name")
@@ -219,11 +224,19 @@ def csat_by_touchpoint(f: Filters) -> list[dict]:
 
 
 def case_summary(f: Filters) -> dict:
-    qs = Case.objects.filter(firm_id=f.firm_id).exclude(status=CaseStatus.RESOLVED)
+    """Open and overdue cases on feedback of the slice (its period, client, touchpoint and
+    channel), so the case tiles move with every filter as the charts do."""
+    qs = Case.objects.filter(
+        firm_id=f.firm_id, feedback__received_at__gte=f.start, feedback__received_at__lt=f.end
+    ).exclude(status=CaseStatus.RESOLVED)
     if f.mine_only:
         qs = qs.filter(Q(owner=f.member) | Q(client__account_managers=f.member))
     if f.client_id:
         qs = qs.filter(client_id=f.client_id)
+    if f.touchpoint_id:
+        qs = qs.filter(feedback__touchpoint_id=f.touchpoint_id)
+    if f.channel:
+        qs = qs.filter(feedback__channel=f.channel)
     return qs.aggregate(
         open=Count("id", distinct=True),
         overdue=Count("id", filter=Q(due_at__lt=timezone.now()), distinct=True),

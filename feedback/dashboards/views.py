@@ -10,6 +10,7 @@ from feedback.access import MemberRequest, member_required
 from feedback.analysis import analysis_effective_map
 from feedback.dashboards import selectors as sel
 from feedback.dashboards.health import client_health, early_warnings
+from feedback.dashboards.kpis import kpis_get
 from feedback.models import CaseEvent, Channel, Client, Member, Touchpoint
 from feedback.selectors import client_list
 
@@ -21,15 +22,18 @@ CHARTS = ("sentiment", "emotions", "promises", "nps", "csat")
 def overview(request: MemberRequest) -> HttpResponse:
     f = sel.filters_from(request.member, request.GET)
     charts = sel.charts_for(f)
+    kpis = kpis_get(f)
     context = {
         "member": request.member,
         "filters": f,
         "query": request.GET.urlencode(),
         "charts": charts,
         "promise_summary": sel.promise_summary(charts["promises"]),
-        "cases": sel.case_summary(f),
+        "kpis": kpis,
+        "cases": {"open": kpis.open_cases, "overdue": kpis.overdue_cases},
+        "nps_granularity": charts["nps"][0]["granularity"] if charts["nps"] else "week",
         "clients": client_list(member=request.member),
-        "warnings": _early_warnings(request.member) if f.mine_only else [],
+        "warnings": _early_warnings(request.member),
         "touchpoints": Touchpoint.objects.filter(firm_id=request.member.firm_id),
         "channels": Channel.choices,
         "days": (f.end - f.start).days,
@@ -39,7 +43,8 @@ def overview(request: MemberRequest) -> HttpResponse:
 
 
 def _early_warnings(member: Member) -> list[tuple[Client, list[str]]]:
-    """An account manager's clients whose sentiment falls or who went quiet (one query)."""
+    """The member's clients (an admin's: the firm's) whose sentiment falls or who went quiet
+    (one query)."""
     clients = list(client_list(member=member)[:EARLY_WARNING_CLIENTS])
     found = early_warnings(client_ids=[c.pk for c in clients])
     return [(c, found[c.pk]) for c in clients if c.pk in found]

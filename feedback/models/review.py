@@ -180,3 +180,22 @@ class TagCorrection(models.Model):
             )
         ]
         indexes = [models.Index(fields=["firm", "kind"], name="tag_correction_firm")]
+
+
+class ReplyTemplate(models.Model):
+    """A firm's saved reply text with placeholders ({contact_first_name}, {firm_name}, ...),
+    offered on the case reply form (see feedback.review.reply_templates)."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="reply_templates")
+    name = models.CharField(max_length=100)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "name"], name="reply_template_unique_name")
+        ]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,20 +12,21 @@ from feedback.analysis import analysis_effective
 from feedback.models import Case, CaseOutcome, Priority, Role, RuleKind, Sentiment
 from feedback.review import services
 from feedback.review.corrections import case_tag_correct
+from feedback.review.reply_templates import (
+    reply_template_get,
+    reply_template_list,
+    reply_template_render,
+)
 from feedback.review.selectors import (
-    QUEUE_VIEWS,
     brand_promise_active_list,
     case_can_act,
     case_events,
     case_get,
-    case_list,
     case_reading_get,
     member_assignable_list,
     member_get,
     rule_list,
 )
-
-QUEUE_PAGE_SIZE = 50
 
 
 def _case_or_404(request: MemberRequest, pk: int) -> Case:
@@ -34,20 +34,6 @@ def _case_or_404(request: MemberRequest, pk: int) -> Case:
         return case_get(firm_id=request.member.firm_id, member=request.member, pk=pk)
     except Case.DoesNotExist as exc:
         raise Http404("No such case.") from exc
-
-
-@member_required
-def queue(request: MemberRequest) -> HttpResponse:
-    view = request.GET.get("view", "mine")
-    if view not in QUEUE_VIEWS:
-        view = "mine"
-    cases = case_list(firm_id=request.member.firm_id, member=request.member, view=view)
-    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "feedback/review/queue.html",
-        {"cases": page, "page": page, "view": view, "views": QUEUE_VIEWS, "member": request.member},
-    )
 
 
 def _highlight(text: str, sentences: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
@@ -85,6 +71,10 @@ def _case_context(request: MemberRequest, case: Case, error: object = None) -> d
         "outcomes": CaseOutcome.choices,
         "sentiments": Sentiment.choices,
         "promises": brand_promise_active_list(firm_id=case.firm_id),
+        "reply_templates": [
+            (t, reply_template_render(template=t, case=case, member=request.member))
+            for t in reply_template_list(firm_id=case.firm_id)
+        ],
         "error": error,
         "member": request.member,
     }
@@ -148,10 +138,20 @@ def case_note(request: MemberRequest, pk: int) -> HttpResponse:
 @require_POST
 @member_required
 def case_reply(request: MemberRequest, pk: int) -> HttpResponse:
+    """The typed reply; with none typed, the chosen template's text for this case (the form
+    fills the text box from the template in the browser, so this is the no-script path)."""
     body = request.POST.get("body", "")
-    return _act(
-        request, pk, lambda c: services.case_reply(case=c, member=request.member, body=body)
-    )
+    template_id = request.POST.get("template", "")
+
+    def action(case: Case) -> object:
+        text = body
+        if not text.strip() and template_id.isdigit():
+            template = reply_template_get(firm_id=case.firm_id, pk=int(template_id))
+            if template is not None:
+                text = reply_template_render(template=template, case=case, member=request.member)
+        return services.case_reply(case=case, member=request.member, body=text)
+
+    return _act(request, pk, action)
 
 
 @require_POST

@@ -13,6 +13,7 @@ from feedback.models import (
     Channel,
     Contact,
     Feedback,
+    ReplyTemplate,
     WebhookEndpoint,
 )
 from listening.campaigns.models import Invitation
@@ -91,8 +92,14 @@ def member_urls(
         firm=firm, channel=Channel.REVIEW, name="Reviews", config={"kind": "feed"}
     )
     on_campaign = {"pk": campaign.pk}
+    template = ReplyTemplate.objects.create(firm=firm, name="Thanks", body="Thank you.")
     names_and_kwargs = {
         "review:queue": {},
+        "review:bulk": {},
+        "review:export": {},
+        "review:reply_templates": {},
+        "review:reply_template_edit": {"pk": template.pk},
+        "review:reply_template_delete": {"pk": template.pk},
         "review:rules": {},
         "review:api_keys": {},
         "review:api_key_revoke": {"pk": api_key[0].pk},
@@ -245,6 +252,8 @@ def test_a_client_contact_signed_in_to_the_portal_gets_nothing_from_member_pages
 PAGE_MATRIX = {
     # Columns in order: anonymous, contact, no_firm_user, account_manager, analyst, admin, outsider
     "review:queue": (302, 302, 403, 200, 200, 200, 200),
+    "review:export": (302, 302, 403, 200, 200, 200, 200),
+    "review:reply_templates": (302, 302, 403, 403, 403, 200, 200),
     "review:rules": (302, 302, 403, 200, 200, 200, 200),
     "review:api_keys": (302, 302, 403, 403, 403, 200, 200),
     "review:case": (302, 302, 403, 200, 200, 200, 404),
@@ -308,6 +317,15 @@ POST_MATRIX = {
     "review:correct": ({}, (302, 302, 403, 400, 403, 400, 404)),
     "items:correct": ({}, (302, 302, 403, 400, 403, 400, 404)),
     "review:reassign": ({"owner": "teammate"}, (302, 302, 403, 302, 403, 302, 404)),
+    "review:bulk": (
+        {"action": "acknowledge", "cases": "case"},
+        (302, 302, 403, 302, 403, 302, 403),
+    ),
+    "review:reply_template_edit": (
+        {"name": "Thanks", "body": "Hi {contact_first_name}"},
+        (302, 302, 403, 403, 403, 302, 404),
+    ),
+    "review:reply_template_delete": ({}, (302, 302, 403, 403, 403, 302, 404)),
     "review:resolve": ({"outcome": "addressed"}, (302, 302, 403, 302, 403, 302, 404)),
     "review:api_key_revoke": ({}, (302, 302, 403, 403, 403, 302, 404)),
     "listening:triage_assign": ({}, (302, 302, 403, 403, 400, 400, 404)),
@@ -344,7 +362,10 @@ def test_permission_matrix_for_member_pages(request, member_urls, persona):
         if persona not in ("account_manager", "analyst", "admin"):
             assert not any(secret in response.content.decode() for secret in SECRETS), name
     for name, (form, statuses) in POST_MATRIX.items():
-        data = {"owner": request.getfixturevalue(form["owner"]).pk} if "owner" in form else form
+        data = {
+            key: request.getfixturevalue(value).pk if key in ("owner", "cases") else value
+            for key, value in form.items()
+        }
         response = browser.post(member_urls[name], data)
         assert response.status_code == statuses[column], (persona, name)
         if persona in ("anonymous", "contact"):

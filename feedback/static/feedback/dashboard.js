@@ -5,7 +5,12 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : [];
   }
-  var colours = ["#2b6cb0", "#c53030", "#2f855a", "#b7791f", "#6b46c1", "#319795", "#d53f8c", "#4a5568"];
+  // Okabe-Ito's colour-blind-safe palette, then distinct extras: no two series share a colour
+  // until there are more than twelve.
+  var colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+    "#000000", "#882255", "#44AA99", "#999933", "#AA4499"];
+  // Counts are whole numbers: never draw 0.5 of a comment on an axis.
+  var countAxis = { beginAtZero: true, ticks: { precision: 0 } };
   var builders = {
     sentiment: function (rows) {
       return {
@@ -13,12 +18,12 @@
         data: {
           labels: rows.map(function (r) { return r.week; }),
           datasets: [
-            { label: "Positive", data: rows.map(function (r) { return r.positive; }), backgroundColor: "#2f855a", stack: "s" },
+            { label: "Positive", data: rows.map(function (r) { return r.positive; }), backgroundColor: "#009E73", stack: "s" },
             { label: "Neutral", data: rows.map(function (r) { return r.neutral; }), backgroundColor: "#a0aec0", stack: "s" },
-            { label: "Negative", data: rows.map(function (r) { return r.negative; }), backgroundColor: "#c53030", stack: "s" }
+            { label: "Negative", data: rows.map(function (r) { return r.negative; }), backgroundColor: "#D55E00", stack: "s" }
           ]
         },
-        options: { animation: false, scales: { x: { stacked: true }, y: { stacked: true } } }
+        options: { animation: false, scales: { x: { stacked: true }, y: Object.assign({ stacked: true }, countAxis) } }
       };
     },
     emotions: function (rows) {
@@ -53,17 +58,22 @@
       };
     },
     nps: function (rows) {
+      // Rows are weeks, months or quarters (whichever holds enough answers); the 95% margin
+      // is drawn as a band around the line.
+      function edge(sign) {
+        return rows.map(function (r) { return r.margin_of_error === null ? null : r.nps + sign * r.margin_of_error; });
+      }
       return {
         type: "line",
         data: {
-          labels: rows.map(function (r) { return r.week + " (n=" + r.responses + ")"; }),
+          labels: rows.map(function (r) { return r.period + " (n=" + r.responses + ")"; }),
           datasets: [
-            { label: "NPS", data: rows.map(function (r) { return r.nps; }), borderColor: "#2b6cb0" },
-            { label: "NPS - margin", data: rows.map(function (r) { return r.nps - r.margin_of_error; }), borderColor: "#cbd5e0", borderDash: [4, 4] },
-            { label: "NPS + margin", data: rows.map(function (r) { return r.nps + r.margin_of_error; }), borderColor: "#cbd5e0", borderDash: [4, 4] }
+            { label: "NPS", data: rows.map(function (r) { return r.nps; }), borderColor: "#0072B2", backgroundColor: "#0072B2" },
+            { label: "95% margin (low)", data: edge(-1), borderColor: "rgba(0,114,178,0.25)", pointRadius: 0, fill: false },
+            { label: "95% margin (high)", data: edge(1), borderColor: "rgba(0,114,178,0.25)", backgroundColor: "rgba(0,114,178,0.12)", pointRadius: 0, fill: "-1" }
           ]
         },
-        options: { animation: false, scales: { y: { min: -100, max: 100 } } }
+        options: { animation: false, spanGaps: true, scales: { y: { min: -100, max: 100 } } }
       };
     },
     csat: function (rows) {
@@ -71,7 +81,7 @@
         type: "bar",
         data: {
           labels: rows.map(function (r) { return r.touchpoint + " (n=" + r.responses + ")"; }),
-          datasets: [{ label: "CSAT %", data: rows.map(function (r) { return r.csat; }), backgroundColor: "#2b6cb0" }]
+          datasets: [{ label: "CSAT %", data: rows.map(function (r) { return r.csat; }), backgroundColor: colours }]
         },
         options: { animation: false, scales: { y: { min: 0, max: 100 } } }
       };
