@@ -35,7 +35,13 @@ from feedback.models.tenancy import (
     Source,
     Touchpoint,
 )
-from feedback.models.topics import Topic, TopicAssignment, TopicStatus
+from feedback.models.topics import (
+    FeedbackEmbedding,
+    Topic,
+    TopicAssignment,
+    TopicModelState,
+    TopicStatus,
+)
 from feedback.models.voice import (
     Analysis,
     AnalysisStatus,
@@ -48,8 +54,10 @@ from feedback.models.voice import (
 )
 
 __all__ = [
+    "FeedbackEmbedding",
     "Topic",
     "TopicAssignment",
+    "TopicModelState",
     "TopicStatus",
     "PRIORITY_ORDER",
     "Analysis",

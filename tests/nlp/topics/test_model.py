@@ -16,7 +16,7 @@ from nlp.training.evaluate_topics import (
     topics_card_update,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_importing_the_topic_modules_does_not_import_torch_or_bertopic():
