@@ -16,7 +16,15 @@ pytestmark = pytest.mark.django_db
 
 # Never shown to anybody outside the firm: the complaint, the client's name, the campaign.
 SECRETS = ("Nobody answered my calls", "Globex Corp", "Matter close CSAT")
-MEMBER_AREAS = ("review/", "dashboard/", "feedback/", "campaigns/", "listening/", "api/v1/")
+MEMBER_AREAS = (
+    "review/",
+    "dashboard/",
+    "feedback/",
+    "campaigns/",
+    "listening/",
+    "topics/",
+    "api/v1/",
+)
 
 
 def _is_member_route(route: str) -> bool:
@@ -42,7 +50,7 @@ def _member_route_names() -> set[str]:
 
 
 @pytest.fixture
-def member_urls(case, campaign, client_of, api_source, api_key, firm) -> dict[str, str]:
+def member_urls(case, campaign, client_of, api_source, api_key, firm, topic) -> dict[str, str]:
     """The address of every member page and API endpoint, each on a real object of `firm`."""
     triage = TriageItem.objects.create(
         firm=firm,
@@ -77,6 +85,17 @@ def member_urls(case, campaign, client_of, api_source, api_key, firm) -> dict[st
         "listening:csv_import_detail": {"import_id": job.pk},
         "listening:triage": {},
         "listening:triage_assign": {"item_id": triage.pk},
+        "topics:list": {},
+        "topics:refit": {},
+        "topics:detail": {"pk": topic.pk},
+        "topics:rename": {"pk": topic.pk},
+        "topics:merge": {"pk": topic.pk},
+        "topics:split": {"pk": topic.pk},
+        "topics:promote": {"pk": topic.pk},
+        "topics:dismiss": {"pk": topic.pk},
+        "api-topic-list": {},
+        "api-topic-detail": {"pk": topic.pk},
+        "api-topic-items": {"pk": topic.pk},
         "api-feedback-list": {},
         "api-feedback-bulk": {},
         "api-feedback-detail": {"pk": case.feedback_id},
@@ -164,6 +183,9 @@ PAGE_MATRIX = {
     "listening:csv_import_new": (302, 302, 403, 403, 200, 200, 404),
     "listening:csv_import_detail": (302, 302, 403, 403, 200, 200, 404),
     "listening:triage": (302, 302, 403, 403, 200, 200, 200),
+    # Account managers see the topics their clients speak to (counted over their clients).
+    "topics:list": (302, 302, 403, 200, 200, 200, 200),
+    "topics:detail": (302, 302, 403, 200, 200, 200, 404),
 }
 # POST of the pages that only take POSTs, in this order (resolve last: it closes the case).
 POST_MATRIX = {
@@ -176,6 +198,13 @@ POST_MATRIX = {
     "review:resolve": ({"outcome": "addressed"}, (302, 302, 403, 302, 403, 302, 404)),
     "review:api_key_revoke": ({}, (302, 302, 403, 403, 403, 302, 404)),
     "listening:triage_assign": ({}, (302, 302, 403, 403, 400, 400, 404)),
+    # Topic edits are for the members who see the whole firm (dismiss last: it hides the topic).
+    "topics:rename": ({"label": "Unanswered calls"}, (302, 302, 403, 403, 302, 302, 404)),
+    "topics:promote": ({}, (302, 302, 403, 403, 302, 302, 404)),
+    "topics:split": ({}, (302, 302, 403, 403, 302, 302, 404)),
+    "topics:merge": ({"into": "other_topic"}, (302, 302, 403, 403, 302, 302, 404)),
+    "topics:dismiss": ({}, (302, 302, 403, 403, 302, 302, 404)),
+    "topics:refit": ({}, (302, 302, 403, 403, 302, 302, 302)),
 }
 
 
@@ -197,7 +226,10 @@ def test_permission_matrix_for_member_pages(request, member_urls, persona):
         if persona not in ("account_manager", "analyst", "admin"):
             assert not any(secret in response.content.decode() for secret in SECRETS), name
     for name, (form, statuses) in POST_MATRIX.items():
-        data = {"owner": request.getfixturevalue(form["owner"]).pk} if "owner" in form else form
+        data = {
+            key: request.getfixturevalue(value).pk if key in ("owner", "into") else value
+            for key, value in form.items()
+        }
         response = browser.post(member_urls[name], data)
         assert response.status_code == statuses[column], (persona, name)
         if persona in ("anonymous", "contact"):
