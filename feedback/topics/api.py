@@ -2,7 +2,7 @@
 authentication, scopes and tenant scoping as the rest of the API. Account managers see the
 topics their clients speak to, counted over their clients' feedback."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -53,6 +53,23 @@ class TopicItemOutSerializer(serializers.Serializer):
     similarity = serializers.FloatField()
 
 
+class _PageOutSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+
+
+class TopicPageOutSerializer(_PageOutSerializer):
+    results = TopicOutSerializer(many=True)
+
+
+class TopicItemPageOutSerializer(_PageOutSerializer):
+    results = TopicItemOutSerializer(many=True)
+
+
+PAGING = [OpenApiParameter("limit", int), OpenApiParameter("offset", int)]
+
+
 def _rows(viewer: Viewer) -> list[TopicRow]:
     firm = Firm.objects.get(pk=viewer.firm_id)
     return topic_list(firm=firm, member=viewer.member)
@@ -72,7 +89,7 @@ def _row_or_404(viewer: Viewer, pk: int) -> TopicRow:
 class TopicListApi(BaseApi):
     """Active topics, emerging first, then by volume in the last period."""
 
-    @extend_schema(responses={200: TopicOutSerializer(many=True)})
+    @extend_schema(parameters=PAGING, responses={200: TopicPageOutSerializer})
     def get(self, request: Request) -> Response:
         viewer = viewer_of(request)
         paginator = BoundedLimitOffsetPagination()
@@ -90,7 +107,7 @@ class TopicDetailApi(BaseApi):
 class TopicItemsApi(BaseApi):
     """The topic's feedback the caller sees, most representative first."""
 
-    @extend_schema(responses={200: TopicItemOutSerializer(many=True)})
+    @extend_schema(parameters=PAGING, responses={200: TopicItemPageOutSerializer})
     def get(self, request: Request, pk: int) -> Response:
         viewer = viewer_of(request)
         row = _row_or_404(viewer, pk)
