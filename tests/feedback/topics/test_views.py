@@ -17,6 +17,7 @@ def test_the_list_shows_the_emerging_topic_with_samples_linking_to_items(analyst
     assert "Emerging" in html and portal.label in html
     assert reverse("items:detail", args=[fitted_topics["portal_items"][0].pk]) in html
     assert "Refit now" in html
+    assert "8 negative" in html and "44 neutral" in html
 
 
 def test_an_account_manager_reads_their_clients_topics_without_actions(
