@@ -43,6 +43,9 @@ SEND_MAGIC_LINK_TASK = "email.portal_send_magic_link"
 PURGE_MAGIC_LINKS_TASK = "portal.purge_magic_links"
 # nlp
 ANALYSE_TASK = "nlp.analyse_batch"
+TOPICS_SWEEP_TASK = "nlp.topics_sweep"  # beat: assign new feedback, refit the firms due
+TOPICS_REFIT_TASK = "nlp.topics_refit"
+TOPIC_SPLIT_TASK = "nlp.topic_split"
 
 TASK_QUEUES: dict[str, Queues] = {
     SWEEP_UNANALYSED_TASK: Queues.DEFAULT,
@@ -66,4 +69,7 @@ TASK_QUEUES: dict[str, Queues] = {
     SEND_MAGIC_LINK_TASK: Queues.EMAIL,
     PURGE_MAGIC_LINKS_TASK: Queues.DEFAULT,
     ANALYSE_TASK: Queues.NLP,
+    TOPICS_SWEEP_TASK: Queues.NLP,
+    TOPICS_REFIT_TASK: Queues.NLP,
+    TOPIC_SPLIT_TASK: Queues.NLP,
 }

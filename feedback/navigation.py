@@ -57,10 +57,12 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Team", "review:queue", "view=team", group="Review"),
     NavEntry("Overdue", "review:queue", "view=overdue", group="Review"),
     NavEntry("Needs a quick look", "items:quick_look", group="Review"),
+    NavEntry("Topics", "topics:list"),
     NavEntry("Triage", "listening:triage", allowed=whole_firm),
     NavEntry("Settings", "workspace:index", allowed=whole_firm, group="Setup"),
     NavEntry("Flag rules", "review:rules", group="Setup"),
     NavEntry("API keys", "review:api_keys", allowed=admin_only, group="Setup"),
+    NavEntry("Reply templates", "review:reply_templates", allowed=admin_only, group="Setup"),
     NavEntry("API docs", "api-docs", group="Setup"),
     NavEntry("Django admin", "admin:index", allowed=operator),
 ]

@@ -27,7 +27,13 @@ from config.queues import DELIVER_WEBHOOK_TASK
 from feedback.enqueue import task_send, task_send_on_commit
 from feedback.models import Firm, WebhookDelivery, WebhookEndpoint, WebhookFormat
 
-EVENTS = ("feedback.created", "feedback.analysed", "case.opened", "case.resolved")
+EVENTS = (
+    "feedback.created",
+    "feedback.analysed",
+    "case.opened",
+    "case.resolved",
+    "topic.emerging",
+)
 
 
 def signature_header(*, secret: str, body: bytes, timestamp: int) -> str:

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
+from config.queues import TOPIC_SPLIT_TASK, TOPICS_REFIT_TASK, TOPICS_SWEEP_TASK
 from nlp.services import feedback_analyse_batch
 
 
@@ -24,3 +25,30 @@ def analyse_batch(feedback_ids: list[int]) -> dict[str, list[int]]:
         feedback_ids=[int(i) for i in feedback_ids], fill_to=settings.NLP_BATCH_SIZE
     )
     return {"done": outcome.done, "failed": outcome.failed, "skipped": outcome.skipped}
+
+
+@shared_task(name=TOPICS_SWEEP_TASK, soft_time_limit=900, time_limit=960)
+def topics_sweep() -> dict[str, list[int]]:
+    """Beat: assign new feedback to each firm's topics and queue the refits that are due.
+    Idempotent (stored embeddings, assignments skip what is assigned, refits are claimed)."""
+    from nlp.topics.refit import topics_sweep as sweep
+
+    return sweep()
+
+
+@shared_task(name=TOPICS_REFIT_TASK, soft_time_limit=1800, time_limit=1900)
+def topics_refit(firm_id: int) -> dict[str, int]:
+    """Refit one firm's topics, keeping their identity. A missing firm or a refit already
+    running is a no-op; running it twice gives the same topics."""
+    from nlp.topics.refit import firm_topics_refit
+
+    outcome = firm_topics_refit(firm_id=int(firm_id))
+    return {"items": outcome.items, "topics": outcome.topics, "ran": int(outcome.ran)}
+
+
+@shared_task(name=TOPIC_SPLIT_TASK, soft_time_limit=600, time_limit=660)
+def topic_split(topic_id: int) -> list[int]:
+    """Split one topic by refitting within it; a missing or inactive topic is a no-op."""
+    from nlp.topics.refit import topic_split as split
+
+    return split(topic_id=int(topic_id))

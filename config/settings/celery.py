@@ -91,6 +91,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": q.RETRY_DEFERRED_INVITATIONS_TASK,
         "schedule": timedelta(minutes=15),
     },
+    "nlp-topics-sweep": {
+        "task": q.TOPICS_SWEEP_TASK,
+        "schedule": timedelta(minutes=15),  # refits only firms with enough new (or weekly)
+    },
     "portal-purge-magic-links": {
         "task": q.PURGE_MAGIC_LINKS_TASK,
         "schedule": timedelta(hours=6),

@@ -36,7 +36,13 @@ from feedback.models.tenancy import (
     Source,
     Touchpoint,
 )
-from feedback.models.topics import Topic, TopicAssignment, TopicStatus
+from feedback.models.topics import (
+    FeedbackEmbedding,
+    Topic,
+    TopicAssignment,
+    TopicModelState,
+    TopicStatus,
+)
 from feedback.models.voice import (
     Analysis,
     AnalysisStatus,
@@ -49,8 +55,10 @@ from feedback.models.voice import (
 )
 
 __all__ = [
+    "FeedbackEmbedding",
     "Topic",
     "TopicAssignment",
+    "TopicModelState",
     "TopicStatus",
     "PRIORITY_ORDER",
     "Analysis",

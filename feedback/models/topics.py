@@ -8,7 +8,7 @@ between refits.
 
 from django.db import models
 
-from feedback.models.tenancy import Firm
+from feedback.models.tenancy import BrandPromise, Firm
 from feedback.models.voice import Feedback
 
 
@@ -34,6 +34,13 @@ class Topic(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     fitted_at = models.DateTimeField(null=True, blank=True)
+    # Set once, when the topic is first found emerging (the `topic.emerging` webhook goes then).
+    emerging_since = models.DateTimeField(null=True, blank=True)
+    emerging_p_value = models.FloatField(null=True, blank=True)
+    # The brand promise a person promoted this topic to, if any.
+    promise = models.ForeignKey(
+        BrandPromise, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["firm", "status"], name="topic_firm_status")]
@@ -54,3 +61,30 @@ class TopicAssignment(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["firm", "topic"], name="topicassign_firm_topic")]
+
+
+class FeedbackEmbedding(models.Model):
+    """A feedback item's document embedding (the encoder's unit vector, float16 bytes), computed
+    once per text (`text_hash`) so refits and assignment never encode it again."""
+
+    feedback = models.OneToOneField(
+        Feedback, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="+")
+    text_hash = models.CharField(max_length=64)
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["firm", "created_at"], name="embedding_firm_created")]
+
+
+class TopicModelState(models.Model):
+    """One per firm: when its topics were last refitted and over how many items, and a claim
+    (`refit_started_at`) so that two workers never refit the same firm at once."""
+
+    firm = models.OneToOneField(Firm, on_delete=models.CASCADE, related_name="topic_model")
+    fitted_at = models.DateTimeField(null=True, blank=True)
+    fitted_items = models.PositiveIntegerField(default=0)
+    fit_seconds = models.FloatField(default=0.0)
+    refit_started_at = models.DateTimeField(null=True, blank=True)

@@ -5,13 +5,22 @@ one stays ignored, a merged one stays folded into its target (its feedback is as
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from feedback.models import Firm, Member, Topic, TopicAssignment, TopicStatus
+from feedback.models import (
+    FeedbackEmbedding,
+    Firm,
+    Topic,
+    TopicAssignment,
+    TopicModelState,
+    TopicStatus,
+)
 from feedback.services import audit_record
 from feedback.topics.identity import topics_match
 
@@ -30,7 +39,7 @@ def _centroid(topic: Topic) -> np.ndarray:
     return np.frombuffer(bytes(topic.centroid), dtype=np.float32)
 
 
-def _final(topic: Topic) -> Topic:
+def topic_final(topic: Topic) -> Topic:
     """Follow merges to the topic that now holds the feedback (a chain is short, bounded)."""
     seen = {topic.pk}
     while topic.status == TopicStatus.MERGED:
@@ -79,7 +88,7 @@ def topics_refit_apply(*, firm: Firm, found: list[FoundTopic]) -> dict[int, int]
     TopicAssignment.objects.filter(firm=firm).delete()
     rows = []
     for index, item in enumerate(found):
-        target = _final(Topic.objects.get(pk=ids[index]))
+        target = topic_final(Topic.objects.get(pk=ids[index]))
         rows += [
             TopicAssignment(firm=firm, feedback_id=fid, topic=target, similarity=sim)
             for fid, sim in item.members
@@ -88,8 +97,71 @@ def topics_refit_apply(*, firm: Firm, found: list[FoundTopic]) -> dict[int, int]
     return ids
 
 
+def feedback_embeddings_store(*, firm_id: int, rows: list[tuple[int, str, np.ndarray]]) -> None:
+    """Upsert (feedback id, analysed text hash, unit vector) rows as float16 bytes: an edited
+    text's new vector replaces the old one. Idempotent."""
+    FeedbackEmbedding.objects.bulk_create(
+        [
+            FeedbackEmbedding(
+                feedback_id=fid,
+                firm_id=firm_id,
+                text_hash=text_hash,
+                vector=np.asarray(vector, dtype=np.float16).tobytes(),
+            )
+            for fid, text_hash, vector in rows
+        ],
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["feedback"],
+        update_fields=["text_hash", "vector"],
+    )
+
+
 @transaction.atomic
-def topic_rename(*, topic: Topic, label: str, actor: Member | None = None) -> Topic:
+def topic_assignments_add(*, firm: Firm, pairs: list[tuple[int, int, float]]) -> int:
+    """Assign new feedback to existing topics between refits: (feedback id, topic id, cosine).
+    A merged topic's feedback goes to the topic it was merged into; feedback already assigned
+    and topics of another firm are skipped, so running it twice adds nothing. Returns how many
+    were added."""
+    topics = {t.pk: t for t in Topic.objects.filter(firm=firm, pk__in={p[1] for p in pairs})}
+    targets = {pk: topic_final(t).pk for pk, t in topics.items()}
+    already = set(
+        TopicAssignment.objects.filter(feedback_id__in=[p[0] for p in pairs]).values_list(
+            "feedback_id", flat=True
+        )
+    )
+    rows = [
+        TopicAssignment(firm=firm, feedback_id=fid, topic_id=targets[tid], similarity=sim)
+        for fid, tid, sim in pairs
+        if tid in targets and fid not in already
+    ]
+    TopicAssignment.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    for pk in {r.topic_id for r in rows}:
+        Topic.objects.filter(pk=pk).update(size=TopicAssignment.objects.filter(topic_id=pk).count())
+    return len(rows)
+
+
+def topic_model_claim(*, firm: Firm, stale_after_s: int = 3600) -> bool:
+    """Claim the firm's refit (guarded UPDATE): False when another refit holds a fresh claim."""
+    TopicModelState.objects.get_or_create(firm=firm)
+    now = timezone.now()
+    free = TopicModelState.objects.filter(firm=firm).filter(
+        models.Q(refit_started_at__isnull=True)
+        | models.Q(refit_started_at__lt=now - timedelta(seconds=stale_after_s))
+    )
+    return free.update(refit_started_at=now) == 1
+
+
+def topic_model_fitted(*, firm: Firm, items: int, seconds: float, ok: bool = True) -> None:
+    """Release the refit claim; on success record when and over how many items it fitted."""
+    fields: dict[str, object] = {"refit_started_at": None}
+    if ok:
+        fields.update(fitted_at=timezone.now(), fitted_items=items, fit_seconds=round(seconds, 2))
+    TopicModelState.objects.filter(firm=firm).update(**fields)
+
+
+@transaction.atomic
+def topic_rename(*, topic: Topic, label: str, actor: Any = None) -> Topic:
     """A person's name for the topic; refits keep it."""
     old = topic.label
     topic.label = label.strip()
@@ -101,7 +173,7 @@ def topic_rename(*, topic: Topic, label: str, actor: Member | None = None) -> To
 
 
 @transaction.atomic
-def topic_ignore(*, topic: Topic, actor: Member | None = None) -> Topic:
+def topic_ignore(*, topic: Topic, actor: Any = None) -> Topic:
     topic.status = TopicStatus.IGNORED
     topic.save(update_fields=["status"])
     audit_record(firm=topic.firm, action="topic.ignore", obj=topic, actor=actor)
@@ -109,11 +181,11 @@ def topic_ignore(*, topic: Topic, actor: Member | None = None) -> Topic:
 
 
 @transaction.atomic
-def topic_merge(*, source: Topic, target: Topic, actor: Member | None = None) -> Topic:
+def topic_merge(*, source: Topic, target: Topic, actor: Any = None) -> Topic:
     """Fold `source` into `target` (same firm): its feedback moves there, now and on refits."""
     if source.firm_id != target.firm_id or source.pk == target.pk:
         raise ValidationError("a topic merges into another topic of the same firm")
-    if _final(target).pk == source.pk:
+    if topic_final(target).pk == source.pk:
         raise ValidationError("that merge would make a loop")
     source.status = TopicStatus.MERGED
     source.merged_into = target

@@ -215,3 +215,41 @@ def praise(client_of, api_source, value_for_money):
     )
     on_analysed([item.pk])
     return item
+
+
+# --- topics (tests/feedback/topics/, the permission matrices) ---
+
+
+@pytest.fixture
+def topic(case, firm):
+    """A fitted topic holding the case's comment (from the account manager's client)."""
+    import numpy as np
+
+    from feedback.models import Topic
+    from feedback.topics.services import FoundTopic, topics_refit_apply
+
+    ids = topics_refit_apply(
+        firm=firm,
+        found=[
+            FoundTopic(
+                "calls, answered",
+                ["calls"],
+                np.eye(3, dtype=np.float32)[0],
+                [(case.feedback_id, 0.9)],
+            ),
+            FoundTopic(
+                "parking",
+                ["parking"],
+                np.eye(3, dtype=np.float32)[1],
+                [(FeedbackFactory(source=case.feedback.source, text="Parking").pk, 0.9)],
+            ),
+        ],
+    )
+    return Topic.objects.get(pk=ids[0])
+
+
+@pytest.fixture
+def other_topic(topic):
+    from feedback.models import Topic
+
+    return Topic.objects.filter(firm_id=topic.firm_id).exclude(pk=topic.pk).get()

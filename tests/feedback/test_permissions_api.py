@@ -169,3 +169,32 @@ def test_account_manager_triggers_only_for_their_clients(
     assert refused.status_code == 400 and "contact" in refused.json()
     assert invited.status_code == 201
     assert Invitation.objects.get().contact == portal_contact
+
+
+@pytest.mark.parametrize(
+    ("persona", "list_status", "detail_status", "sees"),
+    [
+        ("anonymous", 401, 401, None),
+        ("contact", 401, 401, None),
+        ("no_firm_user", 403, 403, None),
+        ("account_manager", 200, 200, True),
+        ("analyst", 200, 200, True),
+        ("admin", 200, 200, True),
+        ("outsider", 200, 404, False),
+    ],
+)
+def test_permission_matrix_for_topics(request, topic, persona, list_status, detail_status, sees):
+    # given
+    browser = persona_browser(request, persona)
+    # when
+    listing = browser.get(reverse("api-topic-list"))
+    detail = browser.get(reverse("api-topic-detail", args=[topic.pk]))
+    items = browser.get(reverse("api-topic-items", args=[topic.pk]))
+    written = browser.post(reverse("api-topic-list"), {}, content_type="application/json")
+    # then
+    assert (listing.status_code, detail.status_code) == (list_status, detail_status)
+    assert items.status_code == detail_status
+    assert written.status_code in (401, 403, 405)
+    if sees is not None:
+        ids = {row["id"] for row in listing.json()["results"]}
+        assert (topic.pk in ids) is sees

@@ -42,6 +42,8 @@ MEMBER_AREAS = (
     "listening/",
     "api/v1/",
     "settings/",
+    "topics/",
+    "api/v1/",
 )
 
 
@@ -69,7 +71,7 @@ def _member_route_names() -> set[str]:
 
 @pytest.fixture
 def member_urls(
-    case, campaign, client_of, api_source, api_key, firm, promise, teammate, portal_contact
+    case, campaign, client_of, api_source, api_key, firm, promise, teammate, portal_contact, topic
 ) -> dict[str, str]:
     """The address of every member page and API endpoint, each on a real object of `firm`."""
     triage = TriageItem.objects.create(
@@ -142,6 +144,17 @@ def member_urls(
         "listening_setup:answer_preview": on_campaign,
         "listening_setup:campaign_results": on_campaign,
         "listening_setup:campaign_status": on_campaign,
+        "topics:list": {},
+        "topics:refit": {},
+        "topics:detail": {"pk": topic.pk},
+        "topics:rename": {"pk": topic.pk},
+        "topics:merge": {"pk": topic.pk},
+        "topics:split": {"pk": topic.pk},
+        "topics:promote": {"pk": topic.pk},
+        "topics:dismiss": {"pk": topic.pk},
+        "api-topic-list": {},
+        "api-topic-detail": {"pk": topic.pk},
+        "api-topic-items": {"pk": topic.pk},
         "api-feedback-list": {},
         "api-feedback-bulk": {},
         "api-feedback-detail": {"pk": case.feedback_id},
@@ -308,6 +321,9 @@ PAGE_MATRIX = {
     "listening_setup:email_preview": (302, 302, 403, 403, 403, 200, 404),
     "listening_setup:answer_preview": (302, 302, 403, 403, 403, 200, 404),
     "listening_setup:campaign_results": (302, 302, 403, 403, 403, 200, 404),
+    # Account managers see the topics their clients speak to (counted over their clients).
+    "topics:list": (302, 302, 403, 200, 200, 200, 200),
+    "topics:detail": (302, 302, 403, 200, 200, 200, 404),
 }
 # POST of the pages that only take POSTs, in this order (resolve last: it closes the case).
 POST_MATRIX = {
@@ -341,6 +357,13 @@ POST_MATRIX = {
     "listening_setup:mailbox_test": ({}, (302, 302, 403, 403, 403, 302, 404)),
     "listening_setup:source_pause": ({"paused": "0"}, (302, 302, 403, 403, 403, 302, 404)),
     "listening_setup:campaign_status": ({"status": "active"}, (302, 302, 403, 403, 403, 302, 404)),
+    # Topic edits are for the members who see the whole firm (dismiss last: it hides the topic).
+    "topics:rename": ({"label": "Unanswered calls"}, (302, 302, 403, 403, 302, 302, 404)),
+    "topics:promote": ({}, (302, 302, 403, 403, 302, 302, 404)),
+    "topics:split": ({}, (302, 302, 403, 403, 302, 302, 404)),
+    "topics:merge": ({"into": "other_topic"}, (302, 302, 403, 403, 302, 302, 404)),
+    "topics:dismiss": ({}, (302, 302, 403, 403, 302, 302, 404)),
+    "topics:refit": ({}, (302, 302, 403, 403, 302, 302, 302)),
 }
 
 
@@ -363,7 +386,7 @@ def test_permission_matrix_for_member_pages(request, member_urls, persona):
             assert not any(secret in response.content.decode() for secret in SECRETS), name
     for name, (form, statuses) in POST_MATRIX.items():
         data = {
-            key: request.getfixturevalue(value).pk if key in ("owner", "cases") else value
+            key: request.getfixturevalue(value).pk if key in ("owner", "cases", "into") else value
             for key, value in form.items()
         }
         response = browser.post(member_urls[name], data)
