@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0009_topics'),
+        ('feedback', '0010_touchpoint_active'),
     ]
 
     operations = [
