@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from feedback import views as feedback_views
+from feedback.password_reset import PasswordResetView
 
 urlpatterns = [
     path("", feedback_views.home, name="home"),
@@ -10,11 +11,29 @@ urlpatterns = [
     path("readyz", feedback_views.readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password-reset/", PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("review/", include("feedback.review.urls")),
     path("dashboard/", include("feedback.dashboards.urls")),
     path("feedback/", include("feedback.items.urls")),
     path("api/", include("feedback.api.urls")),
+    path("api/v1/contacts/", include("feedback.privacy.urls_api")),
+    path("privacy/", include("feedback.privacy.urls")),
     path("api/v1/campaigns/", include("listening.campaigns.urls_api")),
     path("survey/", include("listening.campaigns.urls")),
     path("campaigns/", include("listening.campaigns.urls_members")),

@@ -8,6 +8,10 @@ class ListeningConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import inbound
 
+        from feedback.privacy.hooks import contact_eraser_register, contact_exporter_register
+        from listening.privacy import contact_listening_erase, contact_listening_export
         from listening.webhooks import inbound_received
 
         inbound.connect(inbound_received, dispatch_uid="listening.inbound_received")
+        contact_exporter_register("listening", contact_listening_export)
+        contact_eraser_register("listening", contact_listening_erase)
