@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -42,7 +43,7 @@ RETENTION_BATCH = 1000
 
 
 def audit_record(
-    *, firm: Firm, action: str, obj: Firm | Contact, actor: object = None, data: dict
+    *, firm: Firm, action: str, obj: Firm | Contact, actor: Any = None, data: dict
 ) -> AuditEvent:
     # Not feedback.services.audit_record: feedback.services imports this package (redaction at
     # ingest), and the folders of an app must not import each other both ways.

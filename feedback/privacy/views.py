@@ -73,8 +73,8 @@ def privacy_settings(request: MemberRequest) -> HttpResponse:
     return render(request, "feedback/privacy/settings.html", context, status=status)
 
 
+@member_required  # before the method check: a stranger is sent to sign in, whatever the method
 @require_http_methods(["GET"])
-@member_required
 def contact_detail(request: MemberRequest, pk: int) -> HttpResponse:
     if denied := _admin_only(request):
         return denied

@@ -16,7 +16,15 @@ pytestmark = pytest.mark.django_db
 
 # Never shown to anybody outside the firm: the complaint, the client's name, the campaign.
 SECRETS = ("Nobody answered my calls", "Globex Corp", "Matter close CSAT")
-MEMBER_AREAS = ("review/", "dashboard/", "feedback/", "campaigns/", "listening/", "api/v1/")
+MEMBER_AREAS = (
+    "review/",
+    "dashboard/",
+    "feedback/",
+    "campaigns/",
+    "listening/",
+    "api/v1/",
+    "privacy/",
+)
 
 
 def _is_member_route(route: str) -> bool:
@@ -51,6 +59,7 @@ def member_urls(case, campaign, client_of, api_source, api_key, firm) -> dict[st
     )
     job = CsvImport.objects.create(firm=firm, source=api_source, file="csv-imports/old.csv")
     on_case = {"pk": case.pk}
+    on_contact = {"pk": ContactFactory(client=client_of, email="dora@globex.example").pk}
     names_and_kwargs = {
         "review:queue": {},
         "review:rules": {},
@@ -87,6 +96,12 @@ def member_urls(case, campaign, client_of, api_source, api_key, firm) -> dict[st
         "api-campaign-list": {},
         "api-campaign-detail": {"pk": campaign.pk},
         "api-campaign-trigger": {"pk": campaign.pk},
+        "privacy:settings": {},
+        "privacy:contact": on_contact,
+        "privacy:contact_export": on_contact,
+        "privacy:contact_erase": on_contact,
+        "api-contact-export": on_contact,
+        "api-contact-erase": on_contact,
     }
     return {name: reverse(name, kwargs=kwargs) for name, kwargs in names_and_kwargs.items()}
 
@@ -164,6 +179,8 @@ PAGE_MATRIX = {
     "listening:csv_import_new": (302, 302, 403, 403, 200, 200, 404),
     "listening:csv_import_detail": (302, 302, 403, 403, 200, 200, 404),
     "listening:triage": (302, 302, 403, 403, 200, 200, 200),
+    "privacy:settings": (302, 302, 403, 403, 403, 200, 200),
+    "privacy:contact": (302, 302, 403, 403, 403, 200, 404),
 }
 # POST of the pages that only take POSTs, in this order (resolve last: it closes the case).
 POST_MATRIX = {
@@ -173,6 +190,9 @@ POST_MATRIX = {
     "review:correct": ({}, (302, 302, 403, 400, 403, 400, 404)),
     "items:correct": ({}, (302, 302, 403, 400, 403, 400, 404)),
     "review:reassign": ({"owner": "teammate"}, (302, 302, 403, 302, 403, 302, 404)),
+    # Without the typed confirmation an admin's erasure is refused (400): nothing is erased.
+    "privacy:contact_erase": ({}, (302, 302, 403, 403, 403, 400, 404)),
+    "privacy:contact_export": ({}, (302, 302, 403, 403, 403, 200, 404)),
     "review:resolve": ({"outcome": "addressed"}, (302, 302, 403, 302, 403, 302, 404)),
     "review:api_key_revoke": ({}, (302, 302, 403, 403, 403, 302, 404)),
     "listening:triage_assign": ({}, (302, 302, 403, 403, 400, 400, 404)),
