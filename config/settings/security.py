@@ -10,11 +10,14 @@ from config.env import env
 # colour is one); style elements and style sheets must come from our own origin. Firms' logos are
 # images on their own sites, hence https: for images. The embeddable web form sets its own
 # policy (frame-ancestors of the firm's sites), which the middleware leaves as it is.
+# htmx (feedback/static/feedback/vendor/htmx-2.0.11.min.js) adds one <style> element of its own
+# for request indicators; its exact content is allowed by hash, nothing else inline.
+HTMX_INDICATOR_STYLE = "'sha256-faU7yAF8NxuMTNEwVmBz+VcYeIoBQ2EMHW3WaVxCvnk='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF],
+        "style-src": [SELF, HTMX_INDICATOR_STYLE],
         "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:", "https:"],
         "font-src": [SELF, "data:"],

@@ -83,3 +83,7 @@ def subject(client_of, api_source, promise, campaign, admin_member) -> Subject:
         data={"email": contact.email},
     )
     return Subject(contact, complaint, Case.objects.get(pk=case_id), response, invitation)
+
+
+# A real SMTP server on loopback (aiosmtpd), shared with the campaign tests.
+from tests.listening.campaigns.conftest import smtp_server  # noqa: E402, F401
