@@ -32,7 +32,6 @@ urlpatterns = [
     path("dashboard/", include("feedback.dashboards.urls")),
     path("feedback/", include("feedback.items.urls")),
     path("api/", include("feedback.api.urls")),
-    path("api/v1/contacts/", include("feedback.privacy.urls_api")),
     path("privacy/", include("feedback.privacy.urls")),
     path("api/v1/campaigns/", include("listening.campaigns.urls_api")),
     path("survey/", include("listening.campaigns.urls")),

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from feedback.api import metrics, views
+from feedback.api import metrics, privacy, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -14,4 +14,12 @@ urlpatterns = [
     path("v1/cases/<int:pk>/", views.CaseDetailApi.as_view(), name="api-case-detail"),
     path("v1/cases/<int:pk>/actions/", views.CaseActionApi.as_view(), name="api-case-action"),
     path("v1/metrics/", metrics.MetricsApi.as_view(), name="api-metrics"),
+    path(
+        "v1/contacts/<int:pk>/export/",
+        privacy.ContactExportApi.as_view(),
+        name="api-contact-export",
+    ),
+    path(
+        "v1/contacts/<int:pk>/erase/", privacy.ContactEraseApi.as_view(), name="api-contact-erase"
+    ),
 ]
