@@ -1,3 +1,5 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -5,8 +7,15 @@ from feedback.api import metrics, privacy, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # The split view serves its start-up script as a file: no inline script (CSP).
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file: no inline script (CSP). Swagger UI
+    # sets inline styles of its own, allowed on this developers' page only.
+    path(
+        "docs/",
+        csp_replace({"style-src": [SELF, UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     path("v1/feedback/", views.FeedbackListApi.as_view(), name="api-feedback-list"),
     path("v1/feedback/bulk/", views.FeedbackBulkIngestApi.as_view(), name="api-feedback-bulk"),
     path("v1/feedback/<int:pk>/", views.FeedbackDetailApi.as_view(), name="api-feedback-detail"),

@@ -24,7 +24,10 @@ def page():
         page.csp_violations = []
         page.on(
             "console",
-            lambda m: "Content Security Policy" in m.text and page.csp_violations.append(m.text),
+            lambda m: (
+                "Content Security Policy" in m.text
+                and page.csp_violations.append(f"{page.url}: {m.text}")
+            ),
         )
         yield page
 
