@@ -29,6 +29,7 @@ DELIVER_WEBHOOK_TASK = "feedback.deliver_webhook"
 RETRY_WEBHOOKS_TASK = "feedback.retry_webhooks"
 SEND_WEEKLY_DIGESTS_TASK = "feedback.send_weekly_digests"
 REFRESH_ROLLUPS_TASK = "feedback.refresh_rollups"
+RETENTION_PURGE_TASK = "feedback.retention_purge"
 # listening
 POLL_DUE_SOURCES_TASK = "listening.poll_due_sources"
 POLL_SOURCE_TASK = "listening.poll_source"
@@ -59,6 +60,7 @@ TASK_QUEUES: dict[str, Queues] = {
     RETRY_WEBHOOKS_TASK: Queues.DEFAULT,
     SEND_WEEKLY_DIGESTS_TASK: Queues.DEFAULT,
     REFRESH_ROLLUPS_TASK: Queues.DEFAULT,
+    RETENTION_PURGE_TASK: Queues.DEFAULT,
     POLL_DUE_SOURCES_TASK: Queues.INGEST,
     POLL_SOURCE_TASK: Queues.INGEST,
     CSV_IMPORT_RUN_TASK: Queues.INGEST,

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path
 
 from feedback import views as feedback_views
+from feedback.password_reset import PasswordResetView
 
 urlpatterns = [
     path("", feedback_views.home, name="home"),
@@ -11,12 +12,15 @@ urlpatterns = [
     path("readyz", feedback_views.readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # An invited member sets a password from the signed link e-mailed by the settings pages.
+    path("accounts/password-reset/", PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("password_reset_complete")
-        ),
+        auth_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -32,6 +36,7 @@ urlpatterns = [
     path("topics/", include("feedback.topics.urls")),
     path("api/", include("feedback.api.urls")),
     path("api/v1/topics/", include("feedback.topics.urls_api")),
+    path("privacy/", include("feedback.privacy.urls")),
     path("api/v1/campaigns/", include("listening.campaigns.urls_api")),
     path("survey/", include("listening.campaigns.urls")),
     path("campaigns/", include("listening.campaigns.urls_members")),

@@ -68,7 +68,8 @@ class MemberAdmin(FirmScopedAdmin):
 
 @admin.register(models.Client)
 class ClientAdmin(FirmScopedAdmin):
-    list_display = ["name", "segment", "firm"]
+    list_display = ["name", "segment", "firm", "legal_hold"]
+    list_filter = ["legal_hold"]
     search_fields = ["name"]
     filter_horizontal = ["account_managers"]
 

@@ -25,10 +25,13 @@ from feedback.models import (
     Engagement,
     Feedback,
     Firm,
+    PiiRedaction,
     Source,
     Touchpoint,
     text_hash,
 )
+from feedback.privacy.redaction import pii_redact
+from feedback.privacy.selectors import firm_known_names
 
 _HTML_HINT = re.compile(r"<\s*(html|body|div|p|br|span|table|a|b|i|script|style)\b", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -120,6 +123,14 @@ def feedback_ingest(
             who = f"{sender}|{contact.pk if contact is not None else ''}"
             external_id = "sha256:" + text_hash(f"{who}|day:{day}|{digest}")
     received_at = received_at or timezone.now()
+    if firm.pii_redaction == PiiRedaction.INGEST:
+        # After the de-duplication key is made (a retry is still recognised), before anything is
+        # stored: the original is never saved, and the NLP analyses the masked text. The sender
+        # stays: it is how triage attributes the item (erasure removes it).
+        names = firm_known_names(firm=firm)
+        clean = pii_redact(clean, names=names)
+        subject = pii_redact(subject or "", names=names)
+        raw, digest = {}, text_hash(clean)
 
     candidate = Feedback(
         firm=firm,

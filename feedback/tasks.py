@@ -21,6 +21,7 @@ from config.queues import (
     SWEEP_UNANALYSED_TASK,
 )
 from feedback.dashboards.rollups import rollups_refresh_recent
+from feedback.privacy import tasks as privacy_tasks  # noqa: F401  (registers the retention task)
 from feedback.review.digest import digests_send
 from feedback.review.notify import case_opened_notify, case_reply_send
 from feedback.review.recovery import (

@@ -25,7 +25,9 @@ from django.utils import timezone
 
 from config.queues import DELIVER_WEBHOOK_TASK
 from feedback.enqueue import task_send, task_send_on_commit
-from feedback.models import Firm, WebhookDelivery, WebhookEndpoint, WebhookFormat
+from feedback.models import Firm, PiiRedaction, WebhookDelivery, WebhookEndpoint, WebhookFormat
+from feedback.privacy.redaction import pii_redact_json
+from feedback.privacy.selectors import firm_known_names
 
 EVENTS = (
     "feedback.created",
@@ -62,6 +64,10 @@ def webhook_event_emit(*, firm: Firm, event: str, event_id: str, payload: dict) 
     assert event in EVENTS, event
     endpoints = WebhookEndpoint.objects.filter(firm=firm, active=True)
     body = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    if firm.pii_redaction != PiiRedaction.OFF:
+        # A webhook leaves the firm's tenant: under either redaction setting, nothing personal
+        # goes with it (at ingest the text is masked already; the sender and subject may not be).
+        body = pii_redact_json(body, names=firm_known_names(firm=firm))
     created: list[int] = []
     for endpoint in endpoints:
         if endpoint.events and event not in endpoint.events:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_bootstrap5",
     "axes",  # sign-in throttling, configured below
+    "csp",  # Content-Security-Policy, config/settings/security.py
 ]
 
 MIDDLEWARE = [
@@ -44,6 +45,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "feedback.api.hostile_input.HostileJsonMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -161,6 +163,9 @@ SPECTACULAR_SETTINGS: dict[str, object] = {
 
 # Celery: broker, routes per task and the one beat schedule.
 from config.settings.celery import *  # noqa: E402, F403
+
+# Content-Security-Policy and password-reset limits.
+from config.settings.security import *  # noqa: E402, F403
 
 CELERY_TIMEZONE = TIME_ZONE
 

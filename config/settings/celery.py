@@ -75,6 +75,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": q.REFRESH_ROLLUPS_TASK,
         "schedule": timedelta(minutes=10),
     },
+    "feedback-retention-purge": {
+        "task": q.RETENTION_PURGE_TASK,
+        "schedule": timedelta(hours=1),  # a bounded batch per firm; hourly drains a backlog
+    },
     "listening-poll-due-sources": {
         "task": q.POLL_DUE_SOURCES_TASK,
         "schedule": timedelta(minutes=1),

@@ -1,11 +1,21 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from feedback.api import case_actions, metrics, views
+from feedback.api import case_actions, metrics, privacy, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file: no inline script (CSP). Swagger UI
+    # sets inline styles of its own, allowed on this developers' page only.
+    path(
+        "docs/",
+        csp_replace({"style-src": [SELF, UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     path("v1/feedback/", views.FeedbackListApi.as_view(), name="api-feedback-list"),
     path("v1/feedback/bulk/", views.FeedbackBulkIngestApi.as_view(), name="api-feedback-bulk"),
     path("v1/feedback/<int:pk>/", views.FeedbackDetailApi.as_view(), name="api-feedback-detail"),
@@ -19,4 +29,12 @@ urlpatterns = [
         for name, view in case_actions.CASE_ACTIONS.items()
     ],
     path("v1/metrics/", metrics.MetricsApi.as_view(), name="api-metrics"),
+    path(
+        "v1/contacts/<int:pk>/export/",
+        privacy.ContactExportApi.as_view(),
+        name="api-contact-export",
+    ),
+    path(
+        "v1/contacts/<int:pk>/erase/", privacy.ContactEraseApi.as_view(), name="api-contact-erase"
+    ),
 ]

@@ -14,6 +14,16 @@ from django.db.models import Q
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f4e79.")
 
 
+class PiiRedaction(models.TextChoices):
+    """Where a firm has personal data masked in client voice (feedback.privacy.redaction)."""
+
+    OFF = "off", "Off"
+    # Stored as received; masked wherever it is shown to non-admins or leaves the tenant.
+    DISPLAY = "display", "Redact in display, webhooks and exports"
+    # Masked before it is saved: the original is never stored (the NLP reads the masked text).
+    INGEST = "ingest", "Redact at ingest (original discarded)"
+
+
 class Firm(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
@@ -23,6 +33,14 @@ class Firm(models.Model):
     primary_colour = models.CharField(max_length=7, default="#1f4e79", validators=[HEX_COLOUR])
     reply_from_email = models.EmailField(
         blank=True, help_text="Sender of replies to clients. Defaults to DEFAULT_FROM_EMAIL."
+    )
+    pii_redaction = models.CharField(
+        max_length=10, choices=PiiRedaction.choices, default=PiiRedaction.OFF
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Feedback older than this is anonymised by a nightly task. Empty: kept.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -78,6 +96,9 @@ class Client(models.Model):
     name = models.CharField(max_length=200)
     segment = models.CharField(max_length=100, blank=True)
     account_managers = models.ManyToManyField(Member, blank=True, related_name="clients")
+    legal_hold = models.BooleanField(
+        default=False, help_text="Retention never anonymises this client's feedback while set."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -97,6 +118,9 @@ class Contact(models.Model):
     name = models.CharField(max_length=200, blank=True)
     email = models.EmailField()
     opted_out = models.BooleanField(default=False)
+    # Set by feedback.privacy.services.contact_erase: the row stays (counts, foreign keys) but
+    # holds nothing personal any more.
+    erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -82,6 +82,8 @@ class Feedback(models.Model):
     # Denormalised from the current Analysis so that dashboards aggregate without a join.
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices, blank=True)
     sentiment_value = models.FloatField(null=True, blank=True, help_text="P(pos) - P(neg).")
+    # Set when the text was erased (GDPR) or purged by retention; counts and scores stay.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "feedback"

@@ -5,9 +5,10 @@ zero cross-tenant reads or writes."""
 import pytest
 from django.urls import reverse
 
+from feedback.models import AuditEvent
 from listening.campaigns.models import Invitation
-from tests.factories import FeedbackFactory
-from tests.feedback.conftest import browser_for, persona_browser
+from tests.factories import FeedbackFactory, SourceFactory
+from tests.feedback.conftest import browser_for, key_client, persona_browser
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +199,72 @@ def test_permission_matrix_for_topics(request, topic, persona, list_status, deta
     if sees is not None:
         ids = {row["id"] for row in listing.json()["results"]}
         assert (topic.pk in ids) is sees
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("anonymous", 401),
+        ("contact", 401),
+        ("no_firm_user", 403),
+        ("account_manager", 403),
+        ("analyst", 403),
+        ("admin", 200),
+        ("outsider", 404),
+    ],
+)
+def test_permission_matrix_for_a_contacts_export_and_erasure(
+    request, portal_contact, persona, expected
+):
+    # given a contact of the firm, with one comment
+    FeedbackFactory(
+        source=SourceFactory(firm=portal_contact.firm),
+        contact=portal_contact,
+        client=portal_contact.client,
+        text="Carla's words",
+    )
+    browser = persona_browser(request, persona)
+
+    # when they ask for the export, then erase with the right confirmation
+    exported = browser.get(reverse("api-contact-export", args=[portal_contact.pk]))
+    erased = browser.post(
+        reverse("api-contact-erase", args=[portal_contact.pk]),
+        {"confirm": "carla@globex.example"},
+        content_type="application/json",
+    )
+
+    # then only the firm's admin gets the data and erases; everyone else changes nothing
+    assert (exported.status_code, erased.status_code) == (expected, expected), persona
+    if expected == 200:
+        assert exported.json()["feedback"][0]["text"] == "Carla's words"
+        assert erased.json()["erased"]["feedback"] == 1
+    else:
+        assert "Carla" not in exported.content.decode()
+    portal_contact.refresh_from_db()
+    assert (portal_contact.erased_at is not None) is (expected == 200)
+    exports = AuditEvent.objects.filter(action="contact.exported").count()
+    assert exports == (1 if expected == 200 else 0)
+
+
+def test_an_api_key_can_neither_export_nor_erase_a_contact(portal_contact, api_key):
+    browser = key_client(api_key[1])
+    exported = browser.get(reverse("api-contact-export", args=[portal_contact.pk]))
+    erased = browser.post(
+        reverse("api-contact-erase", args=[portal_contact.pk]),
+        {"confirm": portal_contact.email},
+        content_type="application/json",
+    )
+    assert (exported.status_code, erased.status_code) == (403, 403)
+    portal_contact.refresh_from_db()
+    assert portal_contact.erased_at is None
+
+
+def test_an_erasure_without_the_right_confirmation_is_a_400(admin_member, portal_contact):
+    response = browser_for(admin_member).post(
+        reverse("api-contact-erase", args=[portal_contact.pk]),
+        {"confirm": "someone@else.example"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "confirm" in response.json()
+    portal_contact.refresh_from_db()
+    assert portal_contact.erased_at is None

@@ -44,6 +44,7 @@ MEMBER_AREAS = (
     "settings/",
     "topics/",
     "api/v1/",
+    "privacy/",
 )
 
 
@@ -95,6 +96,7 @@ def member_urls(
     )
     on_campaign = {"pk": campaign.pk}
     template = ReplyTemplate.objects.create(firm=firm, name="Thanks", body="Thank you.")
+    on_contact = {"pk": ContactFactory(client=client_of, email="dora@globex.example").pk}
     names_and_kwargs = {
         "review:queue": {},
         "review:bulk": {},
@@ -202,6 +204,12 @@ def member_urls(
         "workspace:channels": {},
         "workspace:channel_test": on_endpoint,
         "workspace:channel_disable": on_endpoint,
+        "privacy:settings": {},
+        "privacy:contact": on_contact,
+        "privacy:contact_export": on_contact,
+        "privacy:contact_erase": on_contact,
+        "api-contact-export": on_contact,
+        "api-contact-erase": on_contact,
     }
     return {name: reverse(name, kwargs=kwargs) for name, kwargs in names_and_kwargs.items()}
 
@@ -324,6 +332,8 @@ PAGE_MATRIX = {
     # Account managers see the topics their clients speak to (counted over their clients).
     "topics:list": (302, 302, 403, 200, 200, 200, 200),
     "topics:detail": (302, 302, 403, 200, 200, 200, 404),
+    "privacy:settings": (302, 302, 403, 403, 403, 200, 200),
+    "privacy:contact": (302, 302, 403, 403, 403, 200, 404),
 }
 # POST of the pages that only take POSTs, in this order (resolve last: it closes the case).
 POST_MATRIX = {
@@ -342,6 +352,9 @@ POST_MATRIX = {
         (302, 302, 403, 403, 403, 302, 404),
     ),
     "review:reply_template_delete": ({}, (302, 302, 403, 403, 403, 302, 404)),
+    # Without the typed confirmation an admin's erasure is refused (400): nothing is erased.
+    "privacy:contact_erase": ({}, (302, 302, 403, 403, 403, 400, 404)),
+    "privacy:contact_export": ({}, (302, 302, 403, 403, 403, 200, 404)),
     "review:resolve": ({"outcome": "addressed"}, (302, 302, 403, 302, 403, 302, 404)),
     "review:api_key_revoke": ({}, (302, 302, 403, 403, 403, 302, 404)),
     "listening:triage_assign": ({}, (302, 302, 403, 403, 400, 400, 404)),
