@@ -63,6 +63,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Flag rules", "review:rules", group="Setup"),
     NavEntry("API keys", "review:api_keys", allowed=admin_only, group="Setup"),
     NavEntry("Reply templates", "review:reply_templates", allowed=admin_only, group="Setup"),
+    NavEntry("Privacy", "privacy:settings", allowed=admin_only, group="Setup"),
     NavEntry("API docs", "api-docs", group="Setup"),
     NavEntry("Django admin", "admin:index", allowed=operator),
 ]

@@ -63,6 +63,7 @@ EXPECTED = {
         "Flag rules",
         "API keys",
         "Reply templates",
+        "Privacy",
         "API docs",
     },
     "contact_user": set(),
