@@ -30,6 +30,12 @@ SECTIONS: list[Section] = [
     ),
     Section("API keys", "review:api_keys", "Keys for your CRM and scripts.", (Role.ADMIN,)),
     Section(
+        "Privacy",
+        "privacy:settings",
+        "Redaction, retention, and a contact's data export or erasure.",
+        (Role.ADMIN,),
+    ),
+    Section(
         "Sources",
         "listening_setup:sources",
         "Mailboxes, review sites and the web form, with its embed snippet.",
