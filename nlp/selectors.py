@@ -5,8 +5,10 @@ from collections import defaultdict
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from feedback.models import BrandPromise, TagCorrection, TagKind
+from feedback.models import Analysis, BrandPromise, TagCorrection, TagKind
+from nlp.calibration import label_from_rating, raw_scores
 from nlp.engine.themes import Theme
+from nlp.models import FirmSentimentCalibration
 
 # People's theme corrections used per promise and judgement, and how much of each text.
 CORRECTIONS_PER_THEME = 100
@@ -46,3 +48,50 @@ def themes_by_firm(firm_ids: set[int]) -> dict[int, list[Theme]]:
             )
         )
     return themes
+
+
+# The most recent scored comments a firm's calibration is fitted on.
+SCORED_COMMENTS_MAX = 5000
+
+
+def scored_comments(*, firm_id: int) -> tuple[list[list[float]], list[int]]:
+    """The engine's own (uncalibrated) document sentiment of a firm's scored comments with the
+    class their survey score gives (nlp/calibration.py), from each item's analysis of its
+    current text; the newest first, at most SCORED_COMMENTS_MAX."""
+    rows = (
+        Analysis.objects.filter(
+            firm_id=firm_id,
+            feedback__firm_id=firm_id,
+            feedback__rating__isnull=False,
+            feedback__rating_scale__isnull=False,
+            text_hash=F("feedback__text_hash"),
+        )
+        .exclude(feedback__text="")
+        .order_by("-feedback__received_at", "-created_at")
+        .values_list(
+            "feedback_id",
+            "feedback__rating",
+            "feedback__rating_scale",
+            "sentiment_scores",
+            "model_info",
+        )
+    )
+    seen: set[int] = set()
+    probs, labels = [], []
+    for feedback_id, rating, scale, scores, info in rows.iterator():
+        label = None if rating is None or scale is None else label_from_rating(rating, scale)
+        if feedback_id in seen or label is None:
+            continue
+        seen.add(feedback_id)
+        probs.append(raw_scores(scores, info))
+        labels.append(label)
+        if len(labels) >= SCORED_COMMENTS_MAX:
+            break
+    return probs, labels
+
+
+def calibrations_by_firm(firm_ids: set[int]) -> dict[int, list[float]]:
+    """Each firm's fitted sentiment bias, for the firms that have one."""
+    return dict(
+        FirmSentimentCalibration.objects.filter(firm_id__in=firm_ids).values_list("firm_id", "bias")
+    )

@@ -23,11 +23,13 @@ from feedback.models import (
     AnalysisStatus,
     Feedback,
 )
+from nlp.calibration import MIN_SCORED, bias_apply, bias_fit, result_calibrated
 from nlp.claims import feedback_claim_lease_kept
 from nlp.engine.result import Result
 from nlp.engine.themes import Theme
+from nlp.models import FirmSentimentCalibration
 from nlp.results import analyses_write, analysis_write
-from nlp.selectors import themes_by_firm
+from nlp.selectors import calibrations_by_firm, scored_comments, themes_by_firm
 
 if TYPE_CHECKING:
     from nlp.engine.core import Engine
@@ -160,8 +162,10 @@ def _analyse_claimed(claimed: list[int], engine: "Engine", outcome: BatchOutcome
     items = list(
         Feedback.objects.filter(pk__in=claimed).values("pk", "firm_id", "text", "text_hash")
     )
-    themes = themes_by_firm({item["firm_id"] for item in items})
+    firms = {item["firm_id"] for item in items}
+    themes = themes_by_firm(firms)
     results = _infer(engine, [i["text"] for i in items], [themes[i["firm_id"]] for i in items])
+    biases = calibrations_by_firm(firms)
     good = {}
     for item, result in zip(items, results, strict=True):
         if isinstance(result, Exception):
@@ -170,7 +174,11 @@ def _analyse_claimed(claimed: list[int], engine: "Engine", outcome: BatchOutcome
             )
             outcome.failed.append(item["pk"])
         else:
-            good[item["pk"]] = (item["text_hash"], result)
+            bias = biases.get(item["firm_id"])
+            good[item["pk"]] = (
+                item["text_hash"],
+                result if bias is None else result_calibrated(result, bias, item["firm_id"]),
+            )
     written = _write(good, engine.version, outcome)
     for pk in good:
         if pk in written:
@@ -215,3 +223,28 @@ def _requeue_stale(*, claimed_ids: list[int], outcome: BatchOutcome) -> None:
         analysis_status=AnalysisStatus.PENDING, analysis_updated_at=timezone.now()
     )
     task_send_on_commit(ANALYSE_TASK, [stale])
+
+
+@transaction.atomic
+def firm_sentiment_calibration_fit(*, firm_id: int) -> FirmSentimentCalibration | None:
+    """Fit (or refit) a firm's sentiment bias on its scored comments (nlp/calibration.py) and
+    store it; with fewer than MIN_SCORED scored comments, the firm has none (any old one is
+    removed). Applies to items analysed from now on (a reanalysis applies it to the rest)."""
+    import numpy as np
+
+    probs, labels = scored_comments(firm_id=firm_id)
+    if len(labels) < MIN_SCORED:
+        FirmSentimentCalibration.objects.filter(firm_id=firm_id).delete()
+        return None
+    p, y = np.asarray(probs, dtype=np.float64), np.asarray(labels)
+    bias = bias_fit(p, y)
+    calibration, _ = FirmSentimentCalibration.objects.update_or_create(
+        firm_id=firm_id,
+        defaults={
+            "bias": [round(float(b), 4) for b in bias],
+            "n": len(y),
+            "accuracy_before": round(float((p.argmax(1) == y).mean()), 4),
+            "accuracy_after": round(float((bias_apply(p, bias).argmax(1) == y).mean()), 4),
+        },
+    )
+    return calibration

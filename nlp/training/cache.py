@@ -5,6 +5,7 @@ re-training heads or re-running the evaluation is fast. Cache files are never co
 """
 
 import hashlib
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -19,7 +20,15 @@ from nlp.training import data
 if TYPE_CHECKING:
     from nlp.inference import Encoder
 
-CACHE_DIR = Path(__file__).resolve().parent.parent.parent / "var" / "nlp-cache"
+# NLP_CACHE_DIR moves it (e.g. to /tmp/nlp_cache on a machine shared by several checkouts).
+CACHE_DIR = Path(
+    os.environ.get("NLP_CACHE_DIR")
+    or Path(__file__).resolve().parent.parent.parent / "var" / "nlp-cache"
+)
+
+
+# Per class in the GoEmotions polarity train subsample (of ~36k single-polarity comments).
+GOEMOTIONS_POLARITY_PER_CLASS = 4000
 
 
 def splits(
@@ -36,6 +45,11 @@ def splits(
         "semeval_test": lambda: data.semeval_test(data_dir),
         "tweeteval_emotion_test": lambda: data.tweeteval_emotion(data_dir, "test"),
         "laptops_polarity": lambda: data.laptops_polarity(data_dir),
+        # Stratified GoEmotions polarity subsamples for the sentiment head (see data.py).
+        "goemotions_polarity_train": lambda: data.goemotions_polarity_sample(
+            data_dir, "train", GOEMOTIONS_POLARITY_PER_CLASS
+        ),
+        "goemotions_polarity_dev": lambda: data.goemotions_polarity_sample(data_dir, "dev", None),
         "indomain": lambda: data.indomain()[0],
     }
     return {k: read() for k, read in readers.items() if names is None or k in names}

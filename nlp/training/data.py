@@ -105,6 +105,20 @@ def goemotions_polarity(data_dir: Path, split: str) -> tuple[Split, np.ndarray]:
     return Split(texts, y), y >= 0
 
 
+def goemotions_polarity_sample(data_dir: Path, split: str, per_class: int | None) -> Split:
+    """Single-polarity GoEmotions comments of a split (`group/` taxonomy), at most `per_class`
+    of each class, picked by a stable hash of the row position (a stratified subsample, so the
+    encoding fits a small CPU; None keeps all)."""
+    full, mask = goemotions_polarity(data_dir, split)
+    keep: list[int] = []
+    for label in range(len(SENTIMENT_LABELS)):
+        rows = [int(i) for i in np.flatnonzero(mask & (full.y == label))]
+        rows.sort(key=lambda i: zlib.crc32(f"{split}-{i}".encode()))
+        keep.extend(rows[:per_class] if per_class is not None else rows)
+    keep.sort()
+    return Split([full.texts[i] for i in keep], full.y[keep])
+
+
 def laptops_polarity(data_dir: Path) -> Split:
     """SemEval-2016 laptop review sentences whose aspect opinions all share one polarity (the
     sentence label); sentences with no opinion or with conflicting ones are left out."""

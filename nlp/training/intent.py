@@ -14,15 +14,16 @@ from nlp.engine.heads import Head
 from nlp.engine.intent import IntentModel, intent_features
 from nlp.engine.themes import normalise_rows
 
-INTENT_VERSION = "1"
-RECALL_TARGET = 0.95
-BACKGROUND = 3000  # everyday sentences drawn from the tweet (and Reddit, if cached) sources
+INTENT_VERSION = "2"
+RECALL_TARGET = 0.93  # 0.95 flagged near misses at p 0.035; see MODEL_CARD.md
+BACKGROUND = 3000  # everyday sentences drawn from the tweet and Reddit sources
+BACKGROUND_SPLITS = ("semeval_dev", "goemotions_polarity_train")
 
 
 def _background(feats: dict, texts: dict) -> tuple[np.ndarray, list[str]]:
     rng = np.random.default_rng(0)
     rows, out_texts = [], []
-    names = [n for n in ("semeval_train", "goemotions_train") if n in feats]
+    names = [n for n in BACKGROUND_SPLITS if n in feats]
     for name in names:
         size = min(BACKGROUND // len(names), len(texts[name]))
         keep = np.sort(rng.choice(len(texts[name]), size, replace=False))

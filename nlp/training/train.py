@@ -82,15 +82,9 @@ def sentiment_sets(feats: dict, ys: dict, layers: list[int]) -> tuple[np.ndarray
         (feats["semeval_dev"], ys["semeval_dev"]),
         (feats["indomain"][dev_in], ys["indomain"][dev_in]),
     ]
-    if "goemotions_polarity_mask" in ys:
-        go_mask, go_dev_mask = ys["goemotions_polarity_mask"], ys["goemotions_polarity_dev_mask"]
-        parts["goemotions"] = (
-            feats["goemotions_train"][go_mask],
-            ys["goemotions_polarity"][go_mask],
-        )
-        dev.append(
-            (feats["goemotions_dev"][go_dev_mask], ys["goemotions_polarity_dev"][go_dev_mask])
-        )
+    if "goemotions_polarity_train" in feats and SOURCE_REPEATS["goemotions"]:
+        parts["goemotions"] = (feats["goemotions_polarity_train"], ys["goemotions_polarity_train"])
+        dev.append((feats["goemotions_polarity_dev"], ys["goemotions_polarity_dev"]))
     if "laptops_polarity" in feats:
         parts["laptops"] = (feats["laptops_polarity"], ys["laptops_polarity"])
     x = np.concatenate([np.repeat(f, SOURCE_REPEATS[k], 0) for k, (f, _) in parts.items()])
@@ -161,15 +155,27 @@ def _predict_inputs(head: Head, x: np.ndarray) -> np.ndarray:
 HEADS = ("emotion", "sentiment", "intent")
 _SPLITS = {
     "emotion": ["goemotions_train", "goemotions_dev"],
-    # GoEmotions polarity (data.goemotions_polarity) is supported by sentiment_sets but left out
-    # of the committed head: encoding its 67k sentences did not fit the shared CPU's time.
-    "sentiment": ["semeval_train", "semeval_dev", "laptops_polarity", "indomain"],
-    "intent": ["semeval_train", "indomain"],
+    "sentiment": [
+        "semeval_train",
+        "semeval_dev",
+        "laptops_polarity",
+        "indomain",
+        "goemotions_polarity_train",
+        "goemotions_polarity_dev",
+    ],
+    # everyday text the intent model must not flag: SemEval dev tweets and GoEmotions comments
+    "intent": ["semeval_dev", "goemotions_polarity_train", "indomain"],
 }
 
 
 # Sources the sentiment head uses when present (a data dir with SemEval alone still trains it).
-OPTIONAL_SPLITS = {"goemotions_train", "goemotions_dev", "laptops_polarity"}
+OPTIONAL_SPLITS = {
+    "goemotions_train",
+    "goemotions_dev",
+    "laptops_polarity",
+    "goemotions_polarity_train",
+    "goemotions_polarity_dev",
+}
 
 
 def _splits_read(data_dir: Path, fraction: float, wanted: list[str]) -> dict[str, data.Split]:
@@ -204,10 +210,6 @@ def train_heads(
     splits = _splits_read(data_dir, semeval_fraction, wanted)
     feats = {k: cache.features(k, v, encoder, cache_dir) for k, v in splits.items()}
     ys = {k: v.y for k, v in splits.items()}
-    if "sentiment" in only and "goemotions_train" in splits:
-        for split, key in (("train", "goemotions_polarity"), ("dev", "goemotions_polarity_dev")):
-            polarity, mask = data.goemotions_polarity(data_dir, split)
-            ys[key], ys[f"{key}_mask"] = polarity.y, mask
     heads: dict[str, Head] = {}
     if "emotion" in only:
         labels = data.goemotions_labels(data_dir)
