@@ -23,6 +23,7 @@ from feedback.models.review import (
     TagCorrection,
     TagKind,
 )
+from feedback.models.saved_views import SavedView
 from feedback.models.tenancy import (
     BrandPromise,
     Channel,
@@ -75,6 +76,7 @@ __all__ = [
     "Priority",
     "Role",
     "Rule",
+    "SavedView",
     "RuleKind",
     "Sentiment",
     "Source",
