@@ -169,9 +169,9 @@ def _sql_steps() -> list[tuple[str, str]]:
     analysis = """
     INSERT INTO feedback_analysis (feedback_id, firm_id, model_version, text_hash, sentiment,
         sentiment_value, sentiment_scores, emotion_scores, emotions, sentences, model_info,
-        created_at)
+        created_at, sentiment_confidence, intent_to_leave, intent_flag)
     SELECT id, firm_id, 'bench-1', text_hash, sentiment, sentiment_value, '{}', '{}', '[]', '[]',
-        '{}', received_at
+        '{}', received_at, 0.8, CASE WHEN id %% 50 = 0 THEN 0.9 ELSE 0.05 END, id %% 50 = 0
     FROM feedback_feedback WHERE firm_id = %(firm)s AND id %% 5 < 2
     """
     emotions = """
@@ -185,10 +185,11 @@ def _sql_steps() -> list[tuple[str, str]]:
     """
     themes = """
     INSERT INTO feedback_thememention (analysis_id, feedback_id, firm_id, brand_promise_id, score,
-        sentiment, sentiment_value, evidence, received_at)
+        sentiment, sentiment_value, evidence, received_at, sentiment_scores)
     SELECT a.id, a.feedback_id, a.firm_id,
         (%(promises)s::bigint[])[1 + a.id %% cardinality(%(promises)s::bigint[])],
-        0.4 + random() / 2, a.sentiment, a.sentiment_value, jsonb_build_array(f.text), f.received_at
+        0.4 + random() / 2, a.sentiment, a.sentiment_value, jsonb_build_array(f.text),
+        f.received_at, '{}'
     FROM feedback_analysis a JOIN feedback_feedback f ON f.id = a.feedback_id
     WHERE a.firm_id = %(firm)s
     """
