@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from feedback import analysis
 from feedback.items.search import feedback_search
+from feedback.items.widgets import PlainSelect
 from feedback.models import (
     BrandPromise,
     CaseStatus,
@@ -158,6 +159,9 @@ class ExplorerFilter(df.FilterSet):
             css = "form-check-input" if name == "intent" else "form-control"
             if isinstance(field.widget, forms.Select):
                 css = "form-select"
+                plain = PlainSelect(attrs=field.widget.attrs)
+                plain.choices = field.widget.choices
+                field.widget = plain
             field.widget.attrs.setdefault("class", css)
         fields["from"].widget.input_type = "date"
         fields["to"].widget.input_type = "date"
@@ -169,7 +173,9 @@ class ExplorerFilter(df.FilterSet):
     def filter_queryset(self, queryset: QuerySet[Feedback]) -> QuerySet[Feedback]:
         qs = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):
-            qs = self.filter_sort(qs, "sort", "relevance" if self.searching else "newest")
+            # Newest first also when searching: ranking reads every match's text again, so the
+            # most relevant first is a choice (sort=relevance), not the default.
+            qs = self.filter_sort(qs, "sort", "newest")
         return qs
 
     def filter_q(self, qs: QuerySet[Feedback], name: str, value: str) -> QuerySet[Feedback]:

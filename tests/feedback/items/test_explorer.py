@@ -46,9 +46,9 @@ def test_search_ranks_the_more_relevant_item_first(analyst, api_source, corpus):
         received_at=days_ago(50),
     )
 
-    # when searching without a sort, and when asking for newest first
-    relevant = found(analyst, "q=fees")
-    newest = found(analyst, "q=fees&sort=newest")
+    # when searching most relevant first, and with the default order (newest first)
+    relevant = found(analyst, "q=fees&sort=relevance")
+    newest = found(analyst, "q=fees")
 
     # then relevance puts the item with more of the words first, whatever its date
     assert relevant == [many.pk, corpus.invoice.pk]
