@@ -1,5 +1,6 @@
 """Full-text search of feedback text: PostgreSQL's English text search (websearch syntax: words,
-"quoted phrases", -excluded, or), ranked; on SQLite, every word as a case-insensitive substring."""
+"quoted phrases", -excluded, or), ranked; on SQLite, every word as a case-insensitive substring
+(-word: not containing it)."""
 
 import re
 
@@ -28,6 +29,11 @@ def feedback_search(qs: QuerySet[Feedback], q: str) -> QuerySet[Feedback]:
             .filter(search=query)
             .annotate(rank=SearchRank(text_vector(), query))
         )
-    for word in WORD.findall(" ".join(w for w in q.split() if not w.startswith("-"))):
-        qs = qs.filter(text__icontains=word)
+    for term in q.split():
+        for word in WORD.findall(term):
+            qs = (
+                qs.exclude(text__icontains=word)
+                if term.startswith("-")
+                else qs.filter(text__icontains=word)
+            )
     return qs.annotate(rank=Value(0.0, output_field=FloatField()))
