@@ -51,3 +51,4 @@ typecheck: install
 bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/nlp_throughput.py
+	$(BIN)/python bench/explorer.py
