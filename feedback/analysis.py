@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Case as SqlCase
-from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery, When
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
@@ -85,6 +85,45 @@ def analysis_pick(analyses: Iterable[Analysis], text_hash: str) -> Analysis | No
     """The current analysis among these (the rule stated in the module docstring)."""
     fresh = [a for a in analyses if a.text_hash == text_hash]
     return max(fresh, key=lambda a: (a.created_at, a.pk), default=None)
+
+
+def _is_current(prefix: str = "") -> Q:
+    """In SQL, the rule of `analysis_pick`, on a row of Analysis (prefix "") or of a table that
+    points to one (prefix "analysis__"): that analysis is of the item's text as it is now, and no
+    analysis of that text is newer (by write time, then id)."""
+    newer = Analysis.objects.filter(
+        feedback_id=OuterRef(f"{prefix}feedback_id"), text_hash=OuterRef(f"{prefix}text_hash")
+    ).filter(
+        Q(created_at__gt=OuterRef(f"{prefix}created_at"))
+        | Q(created_at=OuterRef(f"{prefix}created_at"), pk__gt=OuterRef(f"{prefix}pk"))
+    )
+    return Q(Q(**{f"{prefix}text_hash": F("feedback__text_hash")}), ~Exists(newer))
+
+
+def feedback_ids_mentioning(
+    *, firm_id: int, promise_id: int | None = None, sentiment: str = ""
+) -> QuerySet:
+    """Ids of the items whose effective analysis speaks to this promise (any, if None), with this
+    sentiment toward it (any, if blank). People's corrections count: they are written onto the
+    current analysis's mentions."""
+    mentions = ThemeMention.objects.filter(_is_current("analysis__"), firm_id=firm_id)
+    if promise_id is not None:
+        mentions = mentions.filter(brand_promise_id=promise_id)
+    if sentiment:
+        mentions = mentions.filter(sentiment=sentiment)
+    return mentions.values("feedback_id")
+
+
+def feedback_ids_feeling(*, firm_id: int, emotion: str) -> QuerySet:
+    """Ids of the items whose effective analysis carries this emotion (corrections count)."""
+    tags = EmotionTag.objects.filter(_is_current("analysis__"), firm_id=firm_id, label=emotion)
+    return tags.values("feedback_id")
+
+
+def feedback_ids_intending_to_leave(*, firm_id: int) -> QuerySet:
+    """Ids of the items whose current analysis flags an intent to leave."""
+    current = Analysis.objects.filter(_is_current(), firm_id=firm_id, intent_flag=True)
+    return current.values("feedback_id")
 
 
 def analysis_current(*, feedback: Feedback) -> Analysis | None:

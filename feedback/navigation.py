@@ -53,6 +53,7 @@ class NavEntry:
 
 NAVIGATION: list[NavEntry] = [
     NavEntry("Dashboard", "dashboards:overview"),
+    NavEntry("Feedback", "items:explorer"),
     NavEntry("My queue", "review:queue", "view=mine", group="Review"),
     NavEntry("Team", "review:queue", "view=team", group="Review"),
     NavEntry("Overdue", "review:queue", "view=overdue", group="Review"),

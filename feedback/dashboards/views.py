@@ -9,6 +9,7 @@ from django.shortcuts import render
 from feedback.access import MemberRequest, member_required
 from feedback.analysis import analysis_effective_map
 from feedback.dashboards import selectors as sel
+from feedback.dashboards.chart_links import chart_links
 from feedback.dashboards.health import client_health, early_warnings
 from feedback.dashboards.kpis import kpis_get
 from feedback.models import CaseEvent, Channel, Client, Member, Touchpoint
@@ -23,12 +24,17 @@ def overview(request: MemberRequest) -> HttpResponse:
     f = sel.filters_from(request.member, request.GET)
     charts = sel.charts_for(f)
     kpis = kpis_get(f)
+    links = chart_links(charts, f)
+    summary = sel.promise_summary(charts["promises"])
+    for row in summary:  # each scorecard row leads to the comments behind it
+        row["explore"] = links["scorecard"].get(row["promise"], {})
     context = {
         "member": request.member,
         "filters": f,
         "query": request.GET.urlencode(),
         "charts": charts,
-        "promise_summary": sel.promise_summary(charts["promises"]),
+        "chart_links": links,
+        "promise_summary": summary,
         "kpis": kpis,
         "cases": {"open": kpis.open_cases, "overdue": kpis.overdue_cases},
         "nps_granularity": charts["nps"][0]["granularity"] if charts["nps"] else "week",
@@ -97,12 +103,14 @@ def client_page(request: MemberRequest, pk: int) -> HttpResponse:
         end=period.end,
         client_id=client.pk,
     )
+    charts = {"sentiment": sel.sentiment_over_time(f), "promises": sel.promise_scorecard(f)}
     context = {
         "member": request.member,
         "client": client,
         "timeline": timeline,
         "health": client_health(client=client),
-        "charts": {"sentiment": sel.sentiment_over_time(f), "promises": sel.promise_scorecard(f)},
+        "charts": charts,
+        "chart_links": chart_links(charts, f),
         "query": f"client={client.pk}",
     }
     return render(request, "feedback/dashboards/client.html", context)

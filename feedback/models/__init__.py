@@ -24,6 +24,7 @@ from feedback.models.review import (
     TagCorrection,
     TagKind,
 )
+from feedback.models.saved_views import SavedView
 from feedback.models.tenancy import (
     BrandPromise,
     Channel,
@@ -87,6 +88,7 @@ __all__ = [
     "ReplyTemplate",
     "Role",
     "Rule",
+    "SavedView",
     "RuleKind",
     "Sentiment",
     "Source",

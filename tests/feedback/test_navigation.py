@@ -31,6 +31,7 @@ def operator(db):
 EXPECTED = {
     "account_manager": {
         "Dashboard",
+        "Feedback",
         "My queue",
         "Team",
         "Overdue",
@@ -41,6 +42,7 @@ EXPECTED = {
     },
     "analyst": {
         "Dashboard",
+        "Feedback",
         "My queue",
         "Team",
         "Overdue",
@@ -53,6 +55,7 @@ EXPECTED = {
     },
     "admin_member": {
         "Dashboard",
+        "Feedback",
         "My queue",
         "Team",
         "Overdue",

@@ -87,11 +87,35 @@
       };
     }
   };
+  // The explorer address behind a clicked element (feedback/dashboards/chart_links.py).
+  var sentiments = ["positive", "neutral", "negative"];
+  var linkFor = {
+    sentiment: function (links, el) { return (links[el.index] || {})[sentiments[el.datasetIndex]]; },
+    emotions: function (links, el) { return links[el.index]; },
+    promises: function (links, el, chart) {
+      var name = chart.data.datasets[el.datasetIndex].label;
+      return (links[name] || {})[chart.data.labels[el.index]];
+    },
+    nps: function (links, el) { return links[el.index]; },
+    csat: function (links, el) { return links[el.index]; }
+  };
+  function explore(kind, config) {
+    var links = data("chart-links")[kind];
+    if (!links) { return; }
+    config.options.onClick = function (event, elements, chart) {
+      var url = elements.length ? linkFor[kind](links, elements[0], chart) : null;
+      if (url) { window.location.assign(url); }
+    };
+    config.options.onHover = function (event, elements) {
+      event.native.target.style.cursor = elements.length ? "pointer" : "default";
+    };
+  }
   function draw() {
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var kind = canvas.dataset.chart;
       var config = builders[kind](data(kind));
       config.options.maintainAspectRatio = false;
+      explore(kind, config);
       var chart = new Chart(canvas, config);
       canvas.dataset.rendered = "1";
       canvas.chart = chart;
