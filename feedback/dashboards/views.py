@@ -12,6 +12,7 @@ from feedback.dashboards import selectors as sel
 from feedback.dashboards.chart_links import chart_links
 from feedback.dashboards.health import client_health, early_warnings
 from feedback.dashboards.kpis import kpis_get
+from feedback.links import explorer_url
 from feedback.models import CaseEvent, Channel, Client, Member, Touchpoint
 from feedback.selectors import client_list
 
@@ -112,5 +113,11 @@ def client_page(request: MemberRequest, pk: int) -> HttpResponse:
         "charts": charts,
         "chart_links": chart_links(charts, f),
         "query": f"client={client.pk}",
+        "explore": {
+            "all": explorer_url(client=client.pk),
+            "intent": explorer_url(client=client.pk, intent=1),
+            "negative": explorer_url(client=client.pk, sentiment="negative"),
+            "open_cases": explorer_url(client=client.pk, case_status="open"),
+        },
     }
     return render(request, "feedback/dashboards/client.html", context)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from feedback.access import MemberRequest, member_required
+from feedback.links import explorer_url
 from feedback.models import Topic, TopicModelState, TopicStatus
 from feedback.topics import actions, services
 from feedback.topics.selectors import (
@@ -70,6 +71,7 @@ def topic_detail(request: MemberRequest, pk: int) -> HttpResponse:
         "reach": topic_reach(topic=topic, member=member),
         "can_edit": member.sees_whole_firm,
         "others": others if member.sees_whole_firm else [],
+        "explore_url": explorer_url(topic=topic.pk),
     }
     return render(request, "feedback/topics/detail.html", context)
 

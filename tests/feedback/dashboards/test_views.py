@@ -156,3 +156,27 @@ def test_account_managers_overview_lists_early_warnings(heard, account_manager):
         ("Globex Corp", ["Sentiment is falling."])
     ]
     assert "Early warnings" in response.content.decode()
+
+
+def test_client_page_leads_to_the_comments_behind_its_health(
+    client_of, api_source, account_manager
+):
+    # given a client with one comment talking of leaving and one that does not
+    leaving = FeedbackFactory(
+        source=api_source, client=client_of, text="We are moving our work to another firm."
+    )
+    analysis = analyse(leaving)
+    analysis.intent_to_leave, analysis.intent_flag = 0.93, True
+    analysis.save(update_fields=["intent_to_leave", "intent_flag"])
+    analyse(FeedbackFactory(source=api_source, client=client_of, text="The invoice was late."))
+    browser = browser_for(account_manager)
+
+    # when the account manager follows "talk of leaving" from the client page
+    page = browser.get(reverse("dashboards:client", args=[client_of.pk])).content.decode()
+    href = page.split('id="explore-intent"')[0].rsplit('href="', 1)[1].split('"')[0]
+    explorer = browser.get(href.replace("&amp;", "&"))
+
+    # then the explorer lists that comment alone
+    assert explorer.status_code == 200
+    body = explorer.content.decode()
+    assert "moving our work to another firm" in body and "The invoice was late" not in body
