@@ -99,7 +99,7 @@ def test_a_member_of_staff_resets_a_forgotten_password_from_the_emailed_link(
     page.wait_for_selector("text=Password changed")
 
     # and sign in with it
-    page.click("text=Sign in")
+    page.click("#sign-in")
     page.fill("input[name=username]", "rita-reset")
     page.fill("input[name=password]", "Tangerine-Ledger-42")
     page.click("button[type=submit]")
