@@ -18,6 +18,8 @@ from django.utils import timezone
 from feedback import analysis
 from feedback.items.search import feedback_search
 from feedback.items.widgets import PlainSelect
+from feedback.labels import EMOTION_LABELS
+from feedback.links import EXPLORER_PARAMS
 from feedback.models import (
     BrandPromise,
     CaseStatus,
@@ -40,57 +42,10 @@ SORTS: dict[str, tuple[str, tuple[OrderBy, ...]]] = {
     "relevance": ("Most relevant first (when searching)", (F("rank").desc(), *NEWEST)),
 }
 PERIOD_PRESETS = (7, 30, 90, 365)
-# The parameters a saved view keeps (anything else in a query string is dropped).
-PARAMS = (
-    "q",
-    "client",
-    "contact",
-    "channel",
-    "touchpoint",
-    "promise",
-    "promise_sentiment",
-    "topic",
-    "sentiment",
-    "emotion",
-    "score_min",
-    "score_max",
-    "from",
-    "to",
-    "case_status",
-    "intent",
-    "sort",
-)
-# GoEmotions' labels, as the NLP side tags them (nlp/engine/labels.py; a test keeps them equal).
-EMOTIONS = (
-    "admiration",
-    "amusement",
-    "anger",
-    "annoyance",
-    "approval",
-    "caring",
-    "confusion",
-    "curiosity",
-    "desire",
-    "disappointment",
-    "disapproval",
-    "disgust",
-    "embarrassment",
-    "excitement",
-    "fear",
-    "gratitude",
-    "grief",
-    "joy",
-    "love",
-    "nervousness",
-    "optimism",
-    "pride",
-    "realization",
-    "relief",
-    "remorse",
-    "sadness",
-    "surprise",
-    "neutral",
-)
+# The parameters a saved view keeps (anything else in a query string is dropped): the explorer's
+# contract, `feedback.links.EXPLORER_PARAMS`; the emotions are the NLP worker's labels.
+PARAMS = EXPLORER_PARAMS
+EMOTIONS = EMOTION_LABELS
 
 
 def _start_of(day: date) -> datetime:

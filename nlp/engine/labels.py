@@ -5,38 +5,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from feedback.labels import EMOTION_LABELS as EMOTIONS
 from nlp.engine.result import EmotionResult, SentimentResult
 
-EMOTION_LABELS = [
-    "admiration",
-    "amusement",
-    "anger",
-    "annoyance",
-    "approval",
-    "caring",
-    "confusion",
-    "curiosity",
-    "desire",
-    "disappointment",
-    "disapproval",
-    "disgust",
-    "embarrassment",
-    "excitement",
-    "fear",
-    "gratitude",
-    "grief",
-    "joy",
-    "love",
-    "nervousness",
-    "optimism",
-    "pride",
-    "realization",
-    "relief",
-    "remorse",
-    "sadness",
-    "surprise",
-    "neutral",
-]
+EMOTION_LABELS = list(EMOTIONS)  # GoEmotions, in its own order (feedback.labels)
 
 
 class ConfigurationError(RuntimeError):

@@ -1,0 +1,33 @@
+"""GoEmotions' 28 emotion labels, the ones the NLP worker tags and the explorer filters on.
+Plain data (no Django): `nlp.engine.labels` reads it too."""
+
+EMOTION_LABELS: tuple[str, ...] = (
+    "admiration",
+    "amusement",
+    "anger",
+    "annoyance",
+    "approval",
+    "caring",
+    "confusion",
+    "curiosity",
+    "desire",
+    "disappointment",
+    "disapproval",
+    "disgust",
+    "embarrassment",
+    "excitement",
+    "fear",
+    "gratitude",
+    "grief",
+    "joy",
+    "love",
+    "nervousness",
+    "optimism",
+    "pride",
+    "realization",
+    "relief",
+    "remorse",
+    "sadness",
+    "surprise",
+    "neutral",
+)
