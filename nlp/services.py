@@ -8,7 +8,7 @@ replaced, and a result for text that changed since the claim is never written.
 import logging
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from celery import current_app
 from django.db import OperationalError, transaction
@@ -23,6 +23,7 @@ from feedback.models import (
     AnalysisStatus,
     Feedback,
 )
+from feedback.topics.services import feedback_embeddings_store
 from nlp.calibration import MIN_SCORED, bias_apply, bias_fit, result_calibrated
 from nlp.claims import feedback_claim_lease_kept
 from nlp.engine.result import Result
@@ -180,11 +181,28 @@ def _analyse_claimed(claimed: list[int], engine: "Engine", outcome: BatchOutcome
                 result if bias is None else result_calibrated(result, bias, item["firm_id"]),
             )
     written = _write(good, engine.version, outcome)
+    _embeddings_store(items, results, written)
     for pk in good:
         if pk in written:
             outcome.done.append(pk)
         elif pk not in outcome.failed:
             outcome.skipped.append(pk)
+
+
+def _embeddings_store(items: list[Any], results: list, written: dict[int, Analysis]) -> None:
+    """Keep the encoder pass's document vectors for the topic model (no second pass over these
+    texts). Best effort: the topics sweep encodes whatever is missing, so a failure only logs."""
+    rows: dict[int, list[tuple[int, str, Any]]] = {}
+    for item, result in zip(items, results, strict=True):
+        vector = getattr(result, "embedding", None)
+        if item["pk"] in written and vector is not None:
+            rows.setdefault(item["firm_id"], []).append((item["pk"], item["text_hash"], vector))
+    try:
+        with transaction.atomic():  # a savepoint if the caller holds a transaction
+            for firm_id, firm_rows in rows.items():
+                feedback_embeddings_store(firm_id=firm_id, rows=firm_rows)
+    except Exception:  # noqa: BLE001 - the analyses are stored; the sweep fills the vectors in
+        logger.exception("could not store the topic vectors of this batch")
 
 
 def _write(good: dict, model_version: str, outcome: BatchOutcome) -> dict[int, Analysis]:

@@ -44,6 +44,14 @@ if TYPE_CHECKING:
 THEME_CACHE_SIZE = 512  # distinct theme versions kept embedded per worker
 
 
+def _unit_rows(rows: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length; all-zero rows (texts with no words) stay zero."""
+    out = np.array(rows, dtype=np.float32, copy=True)
+    norms = np.linalg.norm(out, axis=1)
+    out[norms > 0] /= norms[norms > 0, None]
+    return out
+
+
 class Engine:
     def __init__(self, config: EngineConfig) -> None:
         from nlp import inference
@@ -146,6 +154,7 @@ class Engine:
         seg_sent, doc_sent = self._sentiment(prepared, enc, docs)
         doc_emo = self._emotions(prepared, enc, docs)
         emb = normalise_rows(enc.layers[:, -1, :]) if len(prepared.flat) else enc.layers[:, -1, :]
+        doc_vectors = _unit_rows(docs[:, -1, :])  # what the topic model reads (nlp.topics.embed)
         seg_intent = (
             self.intent.predict(emb, prepared.flat, seg_sent[:, 0])
             if self.intent is not None
@@ -176,6 +185,7 @@ class Engine:
                     ),
                     models=self.models,
                     intent=self._intent_result(seg_intent[rows], sentences),
+                    embedding=doc_vectors[i] if segs else None,
                 )
             )
         return results

@@ -4,6 +4,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
 
@@ -93,6 +95,9 @@ class Result:
     themes: list[ThemeResult]
     models: dict[str, Any] = field(default_factory=dict)
     intent: IntentResult = field(default_factory=IntentResult)
+    # The document's unit vector from this same encoder pass (last layer, token-weighted mean of
+    # its sentences), stored for the topic model; not part of the JSON shape. None: no words.
+    embedding: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -3,12 +3,21 @@
 import json
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from feedback.models import Analysis, AnalysisStatus, EmotionTag, Feedback, ThemeMention, text_hash
+from feedback.models import (
+    Analysis,
+    AnalysisStatus,
+    EmotionTag,
+    Feedback,
+    FeedbackEmbedding,
+    ThemeMention,
+    text_hash,
+)
 from nlp.reanalysis import feedback_reanalyse
 from nlp.results import analyses_write, analysis_write
 from nlp.services import feedback_analyse_batch, feedback_analysis_claim
@@ -202,3 +211,22 @@ def test_each_mention_is_stored_with_its_own_polarity_and_confidence(nlp_engine,
         scores = mention.sentiment_scores
         assert abs(sum(scores.values()) - 1.0) < 1e-3
         assert mention.sentiment_confidence == scores[mention.sentiment]
+
+
+def test_the_analysis_pass_stores_the_topic_vector_of_each_item(nlp_engine, api_source):
+    # given an item
+    from nlp.topics.embed import document_embeddings
+
+    fb = _feedback(api_source, "The new billing portal keeps logging us out. Please fix it.")
+
+    # when the worker analyses it
+    outcome = feedback_analyse_batch(feedback_ids=[fb.pk], engine=nlp_engine)
+
+    # then its document vector is stored from that same pass: the vector the topic model would
+    # have encoded on its own
+    assert outcome.done == [fb.pk]
+    stored = FeedbackEmbedding.objects.get(feedback=fb)
+    assert stored.text_hash == fb.text_hash and stored.firm_id == api_source.firm_id
+    vector = np.frombuffer(stored.vector, dtype=np.float16).astype(np.float32)
+    expected = document_embeddings([fb.text])[0]
+    assert float(vector @ expected) > 0.999
