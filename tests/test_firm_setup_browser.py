@@ -116,6 +116,8 @@ def _site_comment_sent(page, httpserver, site: str, snippet: str) -> None:
     )
     page.goto(f"{site}/contact")
     frame = page.frame_locator("iframe")
+    # the form carries the firm's colour, set on the policy page
+    assert "--brand: #7a1f3d" in frame.locator("body").get_attribute("style")
     frame.locator("textarea[name=text]").fill("Nobody called me back about the fee estimate.")
     frame.locator("input[name=name]").fill("Vic Visitor")
     frame.locator("input[name=email]").fill("vic@visitor.example")
