@@ -33,7 +33,7 @@ class SurveyTriggerForm(forms.Form):
             cast(forms.ModelChoiceField, self.fields[name])
             for name in ("touchpoint", "engagement", "contacts")
         )
-        touchpoint.queryset = Touchpoint.objects.filter(firm_id=firm_id)
+        touchpoint.queryset = Touchpoint.objects.filter(firm_id=firm_id, active=True)
         engagement.queryset = Engagement.objects.filter(firm_id=firm_id).select_related("client")
         contacts.queryset = (
             Contact.objects.filter(firm_id=firm_id)

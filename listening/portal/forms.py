@@ -45,7 +45,7 @@ class FeedbackForm(forms.Form):
         slug = self.cleaned_data.get("touchpoint")
         if not slug:
             return None
-        touchpoint = Touchpoint.objects.filter(firm=self.firm, slug=slug).first()
+        touchpoint = Touchpoint.objects.filter(firm=self.firm, slug=slug, active=True).first()
         if touchpoint is None:
             raise forms.ValidationError("Unknown touchpoint.")
         return touchpoint

@@ -64,4 +64,4 @@ def portal_engagement_list(*, contact: Contact) -> QuerySet[Engagement]:
 
 
 def portal_touchpoint_list(*, firm: Firm) -> QuerySet[Touchpoint]:
-    return Touchpoint.objects.filter(firm=firm).order_by("order", "name")
+    return Touchpoint.objects.filter(firm=firm, active=True).order_by("order", "name")

@@ -162,7 +162,9 @@ class CampaignForm(_Bootstrap, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.firm = firm
         touchpoint = cast(forms.ModelChoiceField, self.fields["touchpoint"])
-        touchpoint.queryset = Touchpoint.objects.filter(firm=firm).order_by("order", "name")
+        touchpoint.queryset = Touchpoint.objects.filter(firm=firm, active=True).order_by(
+            "order", "name"
+        )
         client = cast(forms.ModelChoiceField, self.fields["audience_client"])
         client.queryset = Client.objects.filter(firm=firm).order_by("name")
         self._style()

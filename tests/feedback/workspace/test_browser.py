@@ -97,13 +97,13 @@ def _member_invited(page, url: str) -> None:
     page.screenshot(path=str(ARTIFACTS / "settings-members.png"), full_page=True)
 
 
-def _password_set_and_signed_in(page, link: str) -> None:
+def _password_set_and_signed_in(page, link: str, email: str = "nina@acme.example") -> None:
     page.goto(link)
     page.fill("#id_new_password1", "a long new passphrase")
     page.fill("#id_new_password2", "a long new passphrase")
     page.click("button:has-text('Set password')")
     page.click("#sign-in")
-    page.fill("input[name=username]", "nina@acme.example")
+    page.fill("input[name=username]", email)
     page.fill("input[name=password]", "a long new passphrase")
     page.click("button[type=submit], input[type=submit]")
     page.wait_for_load_state("networkidle")
