@@ -35,7 +35,6 @@ urlpatterns = [
     path("feedback/", include("feedback.items.urls")),
     path("topics/", include("feedback.topics.urls")),
     path("api/", include("feedback.api.urls")),
-    path("api/v1/topics/", include("feedback.topics.urls_api")),
     path("privacy/", include("feedback.privacy.urls")),
     path("api/v1/campaigns/", include("listening.campaigns.urls_api")),
     path("survey/", include("listening.campaigns.urls")),

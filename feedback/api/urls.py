@@ -3,7 +3,7 @@ from csp.decorators import csp_replace
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from feedback.api import case_actions, metrics, privacy, views
+from feedback.api import case_actions, metrics, privacy, topics, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -29,6 +29,9 @@ urlpatterns = [
         for name, view in case_actions.CASE_ACTIONS.items()
     ],
     path("v1/metrics/", metrics.MetricsApi.as_view(), name="api-metrics"),
+    path("v1/topics/", topics.TopicListApi.as_view(), name="api-topic-list"),
+    path("v1/topics/<int:pk>/", topics.TopicDetailApi.as_view(), name="api-topic-detail"),
+    path("v1/topics/<int:pk>/items/", topics.TopicItemsApi.as_view(), name="api-topic-items"),
     path(
         "v1/contacts/<int:pk>/export/",
         privacy.ContactExportApi.as_view(),

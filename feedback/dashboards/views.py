@@ -15,6 +15,7 @@ from feedback.dashboards.kpis import kpis_get
 from feedback.links import explorer_url
 from feedback.models import CaseEvent, Channel, Client, Member, Touchpoint
 from feedback.selectors import client_list
+from feedback.topics.selectors import topics_emerging
 
 EARLY_WARNING_CLIENTS = 500
 CHARTS = ("sentiment", "emotions", "promises", "nps", "csat")
@@ -41,6 +42,7 @@ def overview(request: MemberRequest) -> HttpResponse:
         "nps_granularity": charts["nps"][0]["granularity"] if charts["nps"] else "week",
         "clients": client_list(member=request.member),
         "warnings": _early_warnings(request.member),
+        "emerging": topics_emerging(firm=request.member.firm, member=request.member),
         "touchpoints": Touchpoint.objects.filter(firm_id=request.member.firm_id),
         "channels": Channel.choices,
         "days": (f.end - f.start).days,

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from feedback.models import Case, CaseStatus, DigestLog, Feedback, Member, Role, Sentiment
+from feedback.topics.selectors import TopicRow, topics_emerging
 
 
 def digest_context(*, member: Member, now: datetime | None = None) -> dict:
@@ -23,10 +24,22 @@ def digest_context(*, member: Member, now: datetime | None = None) -> dict:
     open_cases = Case.objects.filter(owner=member).exclude(status=CaseStatus.RESOLVED)
     return {
         **heard,
+        "emerging": topics_emerging(firm=member.firm, member=member, now=now),
         "open_cases": open_cases.count(),
         "overdue_cases": open_cases.filter(due_at__lt=now).count(),
         "opened_this_week": Case.objects.filter(owner=member, opened_at__gte=since).count(),
     }
+
+
+def _emerging_lines(rows: list[TopicRow]) -> str:
+    if not rows:
+        return ""
+    lines = [
+        f"- {r.topic.label}: {r.emergence.count} comments in {r.period_days} days"
+        f" ({r.emergence.expected:.1f} expected)"
+        for r in rows
+    ]
+    return "\nEmerging topics among your clients:\n" + "\n".join(lines) + "\n"
 
 
 def digest_send(*, member: Member, week_start: date) -> bool:
@@ -46,6 +59,7 @@ def digest_send(*, member: Member, week_start: date) -> bool:
                     f"({ctx['negative']} negative, {ctx['positive']} positive).\n"
                     f"Cases opened this week: {ctx['opened_this_week']}. "
                     f"Open: {ctx['open_cases']}, overdue: {ctx['overdue_cases']}.\n"
+                    + _emerging_lines(ctx["emerging"])
                 ),
                 from_email=None,
                 recipient_list=[member.user.email],

@@ -111,6 +111,14 @@ def topic_list(
     return sorted(rows, key=lambda r: (not r.emergence.emerging, -r.current, r.topic.pk))
 
 
+def topics_emerging(
+    *, firm: Firm, member: Member | None = None, now: datetime | None = None
+) -> list[TopicRow]:
+    """The topics raised as emerging (volume significantly above their baseline), over what the
+    member sees: the dashboard's and the weekly digest's list."""
+    return [r for r in topic_list(firm=firm, member=member, now=now) if r.emergence.emerging]
+
+
 def topic_assignments(*, topic: Topic, member: Member | None) -> QuerySet[TopicAssignment]:
     """The topic's feedback the member sees, most representative first."""
     qs = TopicAssignment.objects.filter(topic=topic, firm_id=topic.firm_id)

@@ -3,6 +3,7 @@ read-only over their clients, the actions store what they say."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback.models import AuditEvent, BrandPromise, Topic, TopicStatus
 from tests.factories import FeedbackFactory
@@ -69,3 +70,35 @@ def test_promote_through_the_page(analyst, fitted_topics):
     portal = fitted_topics["portal"]
     browser_for(analyst).post(reverse("topics:promote", args=[portal.pk]), {"name": "Portal"})
     assert BrandPromise.objects.get(name="Portal").examples
+
+
+def test_the_emerging_topic_is_raised_on_the_dashboard_and_in_the_weekly_digest(
+    account_manager, fitted_topics, client_of, api_source
+):
+    # given a topic that emerged among the account manager's client's comments, which spoke of
+    # other things in the months before
+    from datetime import timedelta
+
+    from django.core import mail
+
+    from feedback.review.digest import digest_send
+
+    portal = fitted_topics["portal"]
+    for i in range(30):
+        FeedbackFactory(
+            source=api_source,
+            client=client_of,
+            text=f"Thanks for the board pack, round {i}",
+            received_at=timezone.now() - timedelta(days=35 + 2 * i),
+        )
+
+    # when they open the dashboard, and their weekly digest is sent
+    html = browser_for(account_manager).get(reverse("dashboards:overview")).content.decode()
+    assert digest_send(member=account_manager, week_start=timezone.localdate())
+
+    # then both name it, with its volume against what was expected
+    assert 'id="emerging-topics"' in html
+    assert reverse("topics:detail", args=[portal.pk]) in html
+    (message,) = mail.outbox
+    assert "Emerging topics among your clients" in message.body and portal.label in message.body
+    assert "parking" not in message.body.lower()
