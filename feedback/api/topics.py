@@ -89,7 +89,11 @@ def _row_or_404(viewer: Viewer, pk: int) -> TopicRow:
 class TopicListApi(BaseApi):
     """Active topics, emerging first, then by volume in the last period."""
 
-    @extend_schema(parameters=PAGING, responses={200: TopicPageOutSerializer})
+    @extend_schema(
+        operation_id="api_v1_topics_list",
+        parameters=PAGING,
+        responses={200: TopicPageOutSerializer},
+    )
     def get(self, request: Request) -> Response:
         viewer = viewer_of(request)
         paginator = BoundedLimitOffsetPagination()

@@ -93,3 +93,11 @@ def test_api_is_fuzz_safe(api_schema, fuzz_headers, real_ids):
         prefix_ids = [pk for prefix, pk in real_ids.items() if operation.path.startswith(prefix)]
         real_id = prefix_ids[0] if prefix_ids and "{id}" in operation.path else None
         _fuzzer(operation, fuzz_headers, real_id)()
+
+
+def test_the_schema_generates_without_a_warning():
+    # `check --deploy` (CI's production check) fails on any drf-spectacular warning, such as
+    # two operations with one id: found here, with the tests, rather than at deploy time.
+    from drf_spectacular.checks import schema_check
+
+    assert [str(w.msg) for w in schema_check(None)] == []
