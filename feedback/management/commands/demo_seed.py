@@ -23,7 +23,7 @@ from feedback.management.demo_cases import demo_cases_build
 from feedback.management.demo_data import EMERGING, LEAVING_CLIENT, MOOD_WEIGHTS, UNHAPPY
 from feedback.management.demo_firm import DEMO_PASSWORD, FORM_KEY, USERS, demo_firm_build
 from feedback.management.demo_text import MOODS, comment_compose
-from feedback.models import Channel, Client, Contact, Firm, Source, Touchpoint
+from feedback.models import Channel, Client, Contact, Feedback, Firm, Source, Touchpoint
 from feedback.services import feedback_ingest
 
 REVIEWS = Path(__file__).resolve().parent.parent / "fixtures" / "demo_reviews.json"
@@ -40,7 +40,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, comments: int, seed: int, reset: bool, **options: Any) -> None:
         if reset:
-            Firm.objects.filter(slug="harbour").delete()
+            # Feedback first: it protects its Source, which the firm would delete with it.
+            with transaction.atomic():
+                Feedback.objects.filter(firm__slug="harbour").delete()
+                Firm.objects.filter(slug="harbour").delete()
             get_user_model().objects.filter(username__in=[u[0] for u in USERS]).delete()
         rng = random.Random(seed)
         firm, sources, clients = demo_firm_build(rng)

@@ -89,9 +89,12 @@ def test_the_demo_firm_shows_the_product_and_a_second_run_adds_nothing():
     assert ReplyTemplate.objects.filter(firm=firm).count() == 3
 
 
-def test_every_staff_page_and_client_page_opens_for_the_demo():
-    # given
+def test_reset_rebuilds_the_same_demo_and_every_staff_and_client_page_opens():
+    # given a demo firm, rebuilt from scratch
     call_command("demo_seed", comments=120)
+    before = _counts()
+    call_command("demo_seed", comments=120, reset=True)
+    assert _counts() == before and Firm.objects.filter(slug="harbour").count() == 1
     browser = Browser()
     signed_in = browser.post(reverse("login"), {"username": "admin", "password": DEMO_PASSWORD})
     assert signed_in.status_code == 302
