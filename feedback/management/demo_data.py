@@ -81,41 +81,41 @@ LAST = [
     "O'Brien",
 ]
 
-POSITIVE = [
-    "The team really knew their field and the advice on the {topic} was spot on.",
-    "Thank you for turning the {topic} around so quickly, we were kept updated at every step.",
-    "{am} explained everything in plain English, which made a stressful {topic} much easier.",
-    "Great outcome on the {topic}. Fees were exactly as quoted, no surprises on the invoice.",
-    "Your colleagues in Singapore were brilliant on the cross-border side of the {topic}.",
-    "Very impressed with the onboarding: clear engagement letter and a friendly kick-off call.",
-    "Always available when we called, even late on a Friday. Much appreciated.",
-    "Sound technical advice and a pragmatic view of the commercial risks.",
-    "We felt like partners rather than a file number. Thanks to the whole team.",
-    "Best experience we have had with an outside firm. We will recommend you.",
+# Mood weights (positive, negative, implied, mixed, leaving, terse, neutral) per kind of client.
+MOOD_WEIGHTS = {
+    "happy": [40, 6, 5, 12, 0, 18, 14],
+    "unhappy": [10, 30, 20, 18, 0, 5, 10],
+    "leaving": [4, 34, 18, 12, 16, 2, 8],
+}
+LEAVING_CLIENT = "Vandelay Industries"
+REPLY_FROM = "client.care@harbourfinch.example"
+BRAND_COLOUR = "#0b5d4b"
+REPLY_TEMPLATES = [
+    (
+        "Thank you",
+        "Dear {contact_first_name},\n\nThank you for taking the time to tell us how we did. "
+        "I have shared your comments with the team.\n\nKind regards,\n{member_name}, {firm_name}",
+    ),
+    (
+        "Sorry, we will call you",
+        "Dear {contact_first_name},\n\nI am sorry that we fell short. I would like to "
+        "understand what happened and put it right; I will call you this week.\n\n"
+        "Kind regards,\n{member_name}, {firm_name}",
+    ),
+    (
+        "Invoice query",
+        "Dear {contact_first_name},\n\nThank you for raising the invoice. Our billing "
+        "partner is reviewing it against the estimate and will come back to you "
+        "within two working days.\n\n"
+        "Kind regards,\n{member_name}, {firm_name}",
+    ),
 ]
-NEUTRAL = [
-    "Please send the signed copy of the {topic} documents to our finance team.",
-    "Can we move Thursday's meeting about the {topic} to next week?",
-    "Received the draft. We will review internally and come back with comments.",
-    "Invoice received, it will go through our usual approval process.",
-    "Who is the best person to contact about the {topic} while {am} is on leave?",
-]
-MIXED = [
-    "The advice on the {topic} was excellent, but the invoice was much higher than the estimate.",
-    "Good work overall, although it took three reminders before anyone got back to us.",
-    "Friendly team, but the {topic} dragged on longer than it should have.",
-]
-NEGATIVE = [
-    "We have chased three times this week about the {topic} and still have no answer.",
-    "The bill for the {topic} is far above the estimate and nobody warned us. Very disappointed.",
-    "Nobody has returned my calls for ten days. This is not the service we were promised.",
-    "The draft was full of errors and we had to correct it ourselves. Frustrating.",
-    "Frankly we are considering moving our work to another firm after how the {topic} went.",
-    "Too much jargon and no clear recommendation. We still do not know what to do.",
-    "The junior associate clearly did not understand our business and it cost us time.",
-    "Billing is a mess: three invoices for the same work and a late payment threat.",
-    "I am annoyed that we found out about the missed deadline from the other side.",
-    "Really unhappy with the handover, the new team knew nothing about the {topic}.",
+CASE_NOTES = [
+    "Called the client; agreed a fixed fee for the remaining work.",
+    "Partner met the GC, apologised for the delay and set a weekly update call.",
+    "Credit note issued for the duplicated time entries.",
+    "Explained the invoice line by line; the client accepted it.",
+    "Assigned a second associate to the matter to clear the backlog.",
 ]
 # A problem nobody asked about, only in the last month: topic discovery should raise it.
 EMERGING = [

@@ -1,112 +1,124 @@
-"""Load a realistic demo firm: promises, touchpoints, 20 clients, 60 contacts, 400 comments.
+"""Load a realistic demo firm: a year of varied client comments, review-site items, survey waves,
+a case history and a topic that emerges in the last month.
 
 Idempotent: run it twice and nothing is duplicated (feedback enters through `feedback_ingest` with
-stable external ids). Deterministic: the same seed gives the same firm.
+stable external ids, invitations through governance). Deterministic: the same seed gives the same
+firm. `--reset` deletes the demo firm and its users first. Analysis is left to the worker, as for
+any feedback; the rules that need no model (NPS/CSAT scores, talk of leaving) open cases here.
 """
 
+import json
 import random
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from feedback.management.demo_data import (
-    CLIENTS,
-    EMERGING,
-    FIRST,
-    LAST,
-    MIXED,
-    NEGATIVE,
-    NEUTRAL,
-    POSITIVE,
-    PROMISES,
-    TOPICS,
-    TOUCHPOINTS,
-    UNHAPPY,
-)
-from feedback.models import (
-    BrandPromise,
-    Channel,
-    Client,
-    Contact,
-    Engagement,
-    Firm,
-    Member,
-    Role,
-    Source,
-    Touchpoint,
-)
+from feedback.management.demo_cases import demo_cases_build
+from feedback.management.demo_data import EMERGING, LEAVING_CLIENT, MOOD_WEIGHTS, UNHAPPY
+from feedback.management.demo_firm import DEMO_PASSWORD, FORM_KEY, USERS, demo_firm_build
+from feedback.management.demo_text import MOODS, comment_compose
+from feedback.models import Channel, Client, Contact, Feedback, Firm, Source, Touchpoint
 from feedback.services import feedback_ingest
 
-DEMO_PASSWORD = "earshot-demo"  # noqa: S105 - demo data only, printed to the user
-
-STARS = {id(POSITIVE): 5, id(NEUTRAL): 4, id(MIXED): 3, id(NEGATIVE): 1}
-NPS = {id(POSITIVE): 9, id(NEUTRAL): 7, id(MIXED): 6, id(NEGATIVE): 3}
-CHANNEL_MIX = (
-    [Channel.EMAIL] * 4
-    + [Channel.PORTAL] * 2
-    + [Channel.FORM, Channel.REVIEW, Channel.SURVEY, Channel.IMPORT]
-)
+REVIEWS = Path(__file__).resolve().parent.parent / "fixtures" / "demo_reviews.json"
+CHANNEL_MIX = [Channel.EMAIL] * 5 + [Channel.PORTAL] * 2 + [Channel.FORM, Channel.IMPORT]
 
 
 class Command(BaseCommand):
-    help = "Create (or top up) the demo firm with realistic clients and comments."
+    help = "Create (or top up) the demo firm with realistic clients, comments, surveys and cases."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--comments", type=int, default=400)
+        parser.add_argument("--comments", type=int, default=700)
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--reset", action="store_true", help="Delete the demo firm first.")
 
-    def handle(self, *args: Any, comments: int, seed: int, **options: Any) -> None:
+    def handle(self, *args: Any, comments: int, seed: int, reset: bool, **options: Any) -> None:
+        if reset:
+            # Feedback first: it protects its Source, which the firm would delete with it.
+            with transaction.atomic():
+                Feedback.objects.filter(firm__slug="harbour").delete()
+                Firm.objects.filter(slug="harbour").delete()
+            get_user_model().objects.filter(username__in=[u[0] for u in USERS]).delete()
         rng = random.Random(seed)
-        with transaction.atomic():
-            firm, sources, clients = self._firm(rng)
+        firm, sources, clients = demo_firm_build(rng)
         now = timezone.now()
-        touchpoints = list(firm.touchpoints.all())
-        created = 0
-        for i in range(comments):
-            client = rng.choice(clients)
-            contact = rng.choice(list(client.contacts.all()))
-            unhappy = client.name in UNHAPPY
-            pool = rng.choices(
-                [POSITIVE, NEUTRAL, MIXED, NEGATIVE],
-                weights=[1, 1, 1, 4] if unhappy else [6, 2, 1, 1],
-            )[0]
-            am = client.account_managers.first()
-            text = rng.choice(pool).format(
-                topic=rng.choice(TOPICS), am=am.user.first_name if am else "our partner"
+        touchpoints = list(firm.touchpoints.order_by("order"))
+        with transaction.atomic():  # one commit: fast on SQLite; analysis is queued after it
+            created = self._comments(
+                rng,
+                seed=seed,
+                count=comments,
+                sources=sources,
+                clients=clients,
+                touchpoints=touchpoints,
+                now=now,
             )
-            channel = rng.choice(CHANNEL_MIX)
-            # Unhappy clients sour over the last six months; everyone else is spread evenly.
-            days_ago = rng.randint(0, 180) if unhappy and pool is NEGATIVE else rng.randint(0, 540)
-            rating, scale = None, None
-            if channel == Channel.REVIEW:
-                rating, scale = STARS[id(pool)], 5
-            elif channel == Channel.SURVEY:
-                rating, scale = NPS[id(pool)] + rng.choice([-1, 0, 1]), 10
+            created += self._emerging(
+                seed=seed, sources=sources, clients=clients, touchpoints=touchpoints, now=now
+            )
+            created += self._reviews(sources[Channel.REVIEW], now)
+        call_command("demo_seed_surveys", seed=seed, unhappy=sorted(UNHAPPY), stdout=self.stdout)
+        cases = demo_cases_build(firm=firm, seed=seed, now=now)
+        self.stdout.write(
+            f"Demo firm '{firm.name}': {len(clients)} clients, "
+            f"{Contact.objects.filter(firm=firm).count()} contacts, {created} new comments, "
+            f"cases {cases}."
+        )
+        self.stdout.write(
+            f"Sign in as 'admin', 'amy', 'raj' or 'lena' with password '{DEMO_PASSWORD}'. "
+            f"Web form: /listen/form/{FORM_KEY} · client portal: /listen/portal/{firm.slug}/"
+        )
+
+    def _comments(
+        self,
+        rng: random.Random,
+        *,
+        seed: int,
+        count: int,
+        sources: dict[Channel, Source],
+        clients: list[Client],
+        touchpoints: list[Touchpoint],
+        now: datetime,
+    ) -> int:
+        """A year of comments; the leaving client sours over the last four months."""
+        created = 0
+        contacts = {c.pk: list(c.contacts.order_by("pk")) for c in clients}
+        managers = {c.pk: c.account_managers.select_related("user").first() for c in clients}
+        for i in range(count):
+            client = rng.choice(clients)
+            kind = (
+                "leaving"
+                if client.name == LEAVING_CLIENT
+                else "unhappy"
+                if client.name in UNHAPPY
+                else "happy"
+            )
+            mood = rng.choices(MOODS, weights=MOOD_WEIGHTS[kind])[0]
+            days_ago = rng.randint(0, 364)
+            if kind == "leaving" and mood in ("leaving", "negative", "implied"):
+                days_ago = rng.randint(0, 120)
+            am = managers[client.pk]
             result = feedback_ingest(
-                source=sources[channel],
+                source=sources[rng.choice(CHANNEL_MIX)],
                 external_id=f"demo-{seed}-{i}",
-                text=text,
-                sender=contact.email,
+                text=comment_compose(rng, mood, am=am.user.first_name if am else "team"),
+                sender=rng.choice(contacts[client.pk]).email,
                 touchpoint=rng.choice(touchpoints),
                 engagement=client.engagements.first(),
                 received_at=now - timedelta(days=days_ago, minutes=rng.randint(0, 1440)),
-                rating=rating,
-                rating_scale=scale,
             )
             created += result.created
-        created += self._emerging(seed, sources, clients, touchpoints, now)
-        self.stdout.write(
-            f"Demo firm '{firm.name}': {len(clients)} clients, "
-            f"{Contact.objects.filter(firm=firm).count()} contacts, {created} new comments."
-        )
-        self.stdout.write(f"Sign in as 'admin' or 'amy' with password '{DEMO_PASSWORD}'.")
+        return created
 
     def _emerging(
         self,
+        *,
         seed: int,
         sources: dict[Channel, Source],
         clients: list[Client],
@@ -131,69 +143,21 @@ class Command(BaseCommand):
             created += result.created
         return created
 
-    def _firm(self, rng: random.Random) -> tuple[Firm, dict[Channel, Source], list[Client]]:
-        firm, _ = Firm.objects.get_or_create(
-            slug="harbour", defaults={"name": "Harbour & Finch LLP", "timezone": "Europe/London"}
-        )
-        User = get_user_model()
-        members = []
-        for username, first, role, superuser in [
-            ("admin", "Alex", Role.ADMIN, True),
-            ("amy", "Amy", Role.ACCOUNT_MANAGER, False),
-            ("raj", "Raj", Role.ACCOUNT_MANAGER, False),
-            ("lena", "Lena", Role.ANALYST, False),
-        ]:
-            user, made = User.objects.get_or_create(
-                username=username,
-                defaults={
-                    "first_name": first,
-                    "email": f"{username}@harbour.example",
-                    "is_staff": superuser,
-                    "is_superuser": superuser,
-                },
+    def _reviews(self, source: Source, now: datetime) -> int:
+        """Review-site items from the committed fixture (the demo's review source is not
+        polled: there is no site to reach)."""
+        created = 0
+        for review in json.loads(REVIEWS.read_text(encoding="utf-8"))["reviews"]:
+            result = feedback_ingest(
+                source=source,
+                external_id=f"fixture:{review['id']}",
+                text=review["text"],
+                sender=review["author"],
+                subject=f"{review['site']} review",
+                received_at=now - timedelta(days=review["days_ago"]),
+                rating=review["rating"],
+                rating_scale=5,
+                raw={"site": review["site"], "author": review["author"]},
             )
-            if made:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-            member, _ = Member.objects.get_or_create(
-                user=user, defaults={"firm": firm, "role": role}
-            )
-            members.append(member)
-        managers = [m for m in members if m.role == Role.ACCOUNT_MANAGER]
-        for name, description, examples in PROMISES:
-            BrandPromise.objects.get_or_create(
-                firm=firm, name=name, defaults={"description": description, "examples": examples}
-            )
-        for order, name in enumerate(TOUCHPOINTS):
-            Touchpoint.objects.get_or_create(
-                firm=firm, slug=name.lower(), defaults={"name": name, "order": order}
-            )
-        sources = {
-            channel: Source.objects.get_or_create(
-                firm=firm, name=f"Demo {channel.label}", defaults={"channel": channel}
-            )[0]
-            for channel in Channel
-        }
-        clients = []
-        for index, (name, segment) in enumerate(CLIENTS):
-            client, made = Client.objects.get_or_create(
-                firm=firm, name=name, defaults={"segment": segment}
-            )
-            if made:
-                client.account_managers.add(managers[index % len(managers)])
-            slug = name.split()[0].lower()
-            for n in range(3):
-                first, last = FIRST[(index * 3 + n) % len(FIRST)], LAST[(index + n) % len(LAST)]
-                Contact.objects.get_or_create(
-                    firm=firm,
-                    email=f"{first.lower()}.{n}@{slug}.example",
-                    defaults={"client": client, "name": f"{first} {last}"},
-                )
-            Engagement.objects.get_or_create(
-                firm=firm,
-                client=client,
-                name=f"{rng.choice(TOPICS).title()} for {name}",
-                defaults={"reference": f"M-{1000 + index}"},
-            )
-            clients.append(client)
-        return firm, sources, clients
+            created += result.created
+        return created
