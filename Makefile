@@ -31,7 +31,7 @@ demo: migrate
 run: demo
 	@echo ""
 	@echo "  Earshot is starting on http://127.0.0.1:$${EARSHOT_PORT:-8000}/"
-	@echo "  Demo login: admin / earshot-demo (firm admin)  ·  amy / earshot-demo (account manager)"
+	@echo "  Demo logins (password earshot-demo): admin (firm admin), lena (analyst), amy and raj (account managers)"
 	@echo ""
 	EARSHOT_BASE_URL=$${EARSHOT_BASE_URL:-http://127.0.0.1:$${EARSHOT_PORT:-8000}} \
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start -f Procfile.dev
