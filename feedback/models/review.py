@@ -27,6 +27,7 @@ class RuleKind(models.TextChoices):
     CSAT_LOW = "csat_low", "Low CSAT (1-2 of 5)"
     CHURN_TALK = "churn_talk", "Talk of leaving or moving work elsewhere"
     PROMISE_NEGATIVE = "promise_negative", "A brand promise spoken of negatively"
+    NEGATIVE_TOPIC = "negative_topic", "A new negative topic touching several clients"
 
 
 class Rule(models.Model):

@@ -37,6 +37,8 @@ class Topic(models.Model):
     # Set once, when the topic is first found emerging (the `topic.emerging` webhook goes then).
     emerging_since = models.DateTimeField(null=True, blank=True)
     emerging_p_value = models.FloatField(null=True, blank=True)
+    # Set once, when the "new negative topic" flag rule opened (or noted) a case for it.
+    flagged_at = models.DateTimeField(null=True, blank=True)
     # The brand promise a person promoted this topic to, if any.
     promise = models.ForeignKey(
         BrandPromise, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

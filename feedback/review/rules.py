@@ -61,6 +61,9 @@ DEFAULT_RULES: dict[str, tuple[bool, str, float | None, list[str]]] = {
     RuleKind.CSAT_LOW: (True, Priority.NORMAL, 2, []),
     RuleKind.CHURN_TALK: (True, Priority.URGENT, None, CHURN_PHRASES),
     RuleKind.PROMISE_NEGATIVE: (True, Priority.NORMAL, 0.0, []),
+    # threshold: how many clients a new (emerging), mostly negative topic must touch
+    # (evaluated per topic by feedback.review.topic_flags, not per item)
+    RuleKind.NEGATIVE_TOPIC: (True, Priority.HIGH, 3, []),
 }
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")

@@ -27,7 +27,12 @@ from feedback.models import (
 )
 from feedback.review.events import case_payload
 from feedback.review.notify import escalation_notify
-from feedback.review.rules import priority_highest, rule_defaults_ensure, rules_evaluate
+from feedback.review.rules import (
+    RuleMatch,
+    priority_highest,
+    rule_defaults_ensure,
+    rules_evaluate,
+)
 from feedback.review.selectors import case_can_act
 from feedback.services import audit_record
 from feedback.webhooks import webhook_event_emit
@@ -54,6 +59,13 @@ def case_open_for_feedback(*, feedback_id: int) -> Case | None:
     matches = rules_evaluate(feedback=feedback, rules=rule_defaults_ensure(firm=feedback.firm))
     if not matches:
         return None
+    return case_open(feedback=feedback, matches=matches)
+
+
+def case_open(*, feedback: Feedback, matches: list[RuleMatch]) -> Case:
+    """Open the case of one feedback item for these rule matches, owned by the client's first
+    account manager, with its SLA, opening event, audit row and notification. A case the item
+    already has (a concurrent worker's) is returned instead."""
     owner = None
     if feedback.client is not None:
         owner = feedback.client.account_managers.order_by("pk").first()

@@ -27,6 +27,7 @@ from feedback.models import (
     TopicModelState,
     TopicStatus,
 )
+from feedback.review.topic_flags import negative_topics_flag
 from feedback.topics.actions import topic_split_apply
 from feedback.topics.events import topics_emergence_update
 from feedback.topics.services import (
@@ -217,6 +218,7 @@ def topics_sweep(*, now: datetime | None = None) -> dict[str, list[int]]:
         if topics_new_assign(firm_id=firm.pk):
             assigned.append(firm.pk)
         topics_emergence_update(firm=firm, now=now)
+        negative_topics_flag(firm=firm, now=now)
     return {"refit": refits, "assigned": assigned}
 
 
