@@ -1,5 +1,5 @@
 """Browser test: an analyst opens Topics, sees the new billing-portal topic raised as emerging,
-opens it, renames it and promotes it to a brand promise."""
+opens it, renames it and promotes it to a brand promise; merges one topic into another."""
 
 import pytest
 
@@ -53,3 +53,32 @@ def test_analyst_renames_the_emerging_topic_and_promotes_it_to_a_promise(
         "topic.promote",
     }
     assert "Brand promise: New billing portal" in page.inner_text("#topic-promise")
+
+
+def test_analyst_merges_a_topic_into_another_and_its_comments_follow(
+    page,  # noqa: F811 - the fixture imported above
+    live_server,
+    analyst,
+    fitted_topics,
+):
+    parking, portal = fitted_topics["parking"], fitted_topics["portal"]
+    # given the analyst on the parking topic's page
+    sign_in(page, live_server, analyst)
+    page.goto(f"{live_server.url}/topics/{parking.pk}/")
+    page.wait_for_selector("#topic-label")
+
+    # when they merge it into the billing-portal topic
+    page.select_option("#merge-into", str(portal.pk))
+    page.click("#merge-form button")
+
+    # then they land on the topic it went into, which now holds every comment of both
+    page.wait_for_selector("#messages")
+    assert page.url.endswith(f"/topics/{portal.pk}/")
+    assert "Topics merged." in page.inner_text("#messages")
+    parking.refresh_from_db()
+    assert parking.status == "merged" and parking.merged_into_id == portal.pk
+    assert portal.assignments.count() == len(fitted_topics["steady_items"]) + 8
+    assert AuditEvent.objects.filter(action="topic.merge").count() == 1
+    # and the topic list no longer shows the merged one
+    page.goto(f"{live_server.url}/topics/")
+    assert page.locator(f"tr[data-topic='{parking.pk}']").count() == 0
