@@ -75,7 +75,8 @@ class Summary:
 
 class Slice(TypedDict, total=False):
     """What narrows a metric within a firm: `start` inclusive, `end` exclusive. `managed_by`
-    keeps an account manager's own clients; `channel` one channel of feedback."""
+    keeps an account manager's own clients; `channel` one channel of feedback; `topic` the feedback
+    assigned to one topic."""
 
     client: Client | int | None
     touchpoint: Touchpoint | int | None
@@ -85,6 +86,7 @@ class Slice(TypedDict, total=False):
     campaign_id: int | None
     channel: str | None
     managed_by: Member | None
+    topic: int | None
 
 
 def slice_filter(qs: QuerySet, slice_: Slice, *, when: str, campaign: str) -> QuerySet:
@@ -98,6 +100,7 @@ def slice_filter(qs: QuerySet, slice_: Slice, *, when: str, campaign: str) -> Qu
         "campaign_id": campaign,
         "channel": "channel",
         "managed_by": "client__account_managers",
+        "topic": "topic_assignment__topic",
     }
     given = {lookups[k]: v for k, v in slice_.items() if v is not None and v != ""}
     return qs.filter(**given)

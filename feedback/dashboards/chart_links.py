@@ -27,7 +27,12 @@ def _period_end(start: date, granularity: str) -> date:
 def chart_links(charts: dict[str, list[dict]], f: Filters) -> dict[str, Any]:
     """One address per chart row (for promises: per promise name and week; for the scorecard:
     per promise name, all its mentions and the negative ones), for dashboard.js to follow."""
-    base = {"client": f.client_id, "touchpoint": f.touchpoint_id, "channel": f.channel}
+    base = {
+        "client": f.client_id,
+        "touchpoint": f.touchpoint_id,
+        "channel": f.channel,
+        "topic": f.topic_id,
+    }
     period = {
         **base,
         "from_": timezone.localtime(f.start).date(),

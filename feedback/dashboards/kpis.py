@@ -38,9 +38,12 @@ def kpis_get(f: Filters) -> Kpis:
     slice_ = f.as_slice()
     reader = _readers.get("response_rate")
     rate = None
-    # Invitations have no channel: a channel other than surveys has no response rate.
-    if reader is not None and slice_.get("channel") in (None, "survey"):
-        invitations: dict[str, Any] = {k: v for k, v in slice_.items() if k != "channel"}
+    # Invitations have no channel and no topic: a channel other than surveys, or a topic, has no
+    # response rate.
+    if reader is not None and slice_.get("channel") in (None, "survey") and not f.topic_id:
+        invitations: dict[str, Any] = {
+            k: v for k, v in slice_.items() if k not in ("channel", "topic")
+        }
         rate = reader(firm=firm, **invitations)
     cases = case_summary(f)
     return Kpis(

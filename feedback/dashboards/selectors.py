@@ -32,6 +32,7 @@ class Filters:
     client_id: int | None = None
     touchpoint_id: int | None = None
     channel: str = ""
+    topic_id: int | None = None
 
     @property
     def mine_only(self) -> bool:
@@ -47,11 +48,12 @@ class Filters:
             touchpoint=self.touchpoint_id,
             channel=self.channel or None,
             managed_by=self.member if self.mine_only else None,
+            topic=self.topic_id,
         )
 
 
 def filters_from(member: Member, params: dict) -> Filters:
-    """Parse ?days=&client=&touchpoint=&channel= leniently (bad values fall back to defaults)."""
+    """Parse ?days=&client=&touchpoint=&channel=&topic= leniently (bad values: the defaults)."""
     end = timezone.now()
 
     def as_int(name: str, default: int | None = None) -> int | None:
@@ -67,6 +69,7 @@ def filters_from(member: Member, params: dict) -> Filters:
         client_id=as_int("client"),
         touchpoint_id=as_int("touchpoint"),
         channel=str(params.get("channel", ""))[:20],
+        topic_id=as_int("topic"),
     )
 
 
@@ -86,6 +89,8 @@ def _scoped(qs: QuerySet, f: Filters, prefix: str = "") -> QuerySet:
         qs = qs.filter(**{f"{prefix}touchpoint_id": f.touchpoint_id})
     if f.channel:
         qs = qs.filter(**{f"{prefix}channel": f.channel})
+    if f.topic_id:
+        qs = qs.filter(**{f"{prefix}topic_assignment__topic_id": f.topic_id})
     return qs
 
 
@@ -111,7 +116,7 @@ def sentiment_over_time(f: Filters) -> list[dict]:
 
 
 def _narrowed(f: Filters) -> bool:
-    return bool(f.mine_only or f.client_id or f.touchpoint_id or f.channel)
+    return bool(f.mine_only or f.client_id or f.touchpoint_id or f.channel or f.topic_id)
 
 
 def _tag_scoped(model: type[EmotionTag] | type[ThemeMention], f: Filters) -> QuerySet:

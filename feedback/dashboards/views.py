@@ -1,5 +1,5 @@
 """Dashboards: the firm overview and the client page. Every chart has a CSV export with the
-same filters (?days=&client=&touchpoint=&channel=)."""
+same filters (?days=&client=&touchpoint=&channel=&topic=)."""
 
 import csv
 
@@ -13,7 +13,7 @@ from feedback.dashboards.chart_links import chart_links
 from feedback.dashboards.health import client_health, early_warnings
 from feedback.dashboards.kpis import kpis_get
 from feedback.links import explorer_url
-from feedback.models import CaseEvent, Channel, Client, Member, Touchpoint
+from feedback.models import CaseEvent, Channel, Client, Member, Topic, TopicStatus, Touchpoint
 from feedback.selectors import client_list
 from feedback.topics.selectors import topics_emerging
 
@@ -44,6 +44,9 @@ def overview(request: MemberRequest) -> HttpResponse:
         "warnings": _early_warnings(request.member),
         "emerging": topics_emerging(firm=request.member.firm, member=request.member),
         "touchpoints": Touchpoint.objects.filter(firm_id=request.member.firm_id),
+        "topics": Topic.objects.filter(
+            firm_id=request.member.firm_id, status=TopicStatus.ACTIVE
+        ).order_by("label"),
         "channels": Channel.choices,
         "days": (f.end - f.start).days,
         "periods": [(30, "30 days"), (90, "90 days"), (180, "180 days"), (365, "1 year")],

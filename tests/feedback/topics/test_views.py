@@ -102,3 +102,26 @@ def test_the_emerging_topic_is_raised_on_the_dashboard_and_in_the_weekly_digest(
     (message,) = mail.outbox
     assert "Emerging topics among your clients" in message.body and portal.label in message.body
     assert "parking" not in message.body.lower()
+
+
+def test_the_dashboard_narrows_every_tile_to_one_topic(analyst, fitted_topics):
+    # given the analyst's dashboard narrowed to the billing-portal topic
+    from feedback.dashboards.chart_links import chart_links
+    from feedback.dashboards.kpis import kpis_get
+    from feedback.dashboards.selectors import charts_for, filters_from
+
+    portal = fitted_topics["portal"]
+    f = filters_from(analyst, {"days": "365", "topic": str(portal.pk)})
+
+    # when its charts, tiles and links are computed, and the page is opened
+    charts = charts_for(f)
+    kpis = kpis_get(f)
+    links = chart_links(charts, f)
+    page = browser_for(analyst).get(reverse("dashboards:overview"), {"topic": portal.pk})
+
+    # then they count the topic's 8 comments only, and lead to the explorer with the topic
+    assert sum(row["total"] for row in charts["sentiment"]) == 8
+    assert kpis.response_rate is None
+    assert all(f"topic={portal.pk}" in url for row in links["sentiment"] for url in row.values())
+    assert page.status_code == 200
+    assert f'<option value="{portal.pk}" selected>' in page.content.decode()
