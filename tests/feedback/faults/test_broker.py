@@ -17,7 +17,7 @@ from tests.factories import FeedbackFactory
 from tests.feedback.faults.faultkit import TcpProxy, worker_start, worker_stop
 
 QUEUE = "faults-default"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _procfile_worker_args() -> list[str]:
