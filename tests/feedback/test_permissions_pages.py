@@ -29,6 +29,7 @@ from tests.factories import (
     TouchpointFactory,
 )
 from tests.feedback.conftest import PERSONAS, persona_browser, portal_browser
+from tests.feedback.permission_matrix import PAGE_MATRIX, POST_MATRIX
 
 pytestmark = pytest.mark.django_db
 
@@ -289,124 +290,6 @@ def test_a_client_contact_signed_in_to_the_portal_gets_nothing_from_member_pages
     assert _writes() == before
     home = reverse("portal:home", kwargs={"firm_slug": portal_contact.firm.slug})
     assert browser.get(home).status_code == 200
-
-
-# GET of every member page that has one. 302: sent to the staff sign-in page; 403: signed in
-# but not allowed; 404: another firm's object, or hidden from this role.
-PAGE_MATRIX = {
-    # Columns in order: anonymous, contact, no_firm_user, account_manager, analyst, admin, outsider
-    "review:queue": (302, 302, 403, 200, 200, 200, 200),
-    "review:export": (302, 302, 403, 200, 200, 200, 200),
-    "review:reply_templates": (302, 302, 403, 403, 403, 200, 200),
-    "review:rules": (302, 302, 403, 200, 200, 200, 200),
-    "review:api_keys": (302, 302, 403, 403, 403, 200, 200),
-    "review:case": (302, 302, 403, 200, 200, 200, 404),
-    "dashboards:overview": (302, 302, 403, 200, 200, 200, 200),
-    "dashboards:export": (302, 302, 403, 200, 200, 200, 200),
-    "dashboards:client": (302, 302, 403, 200, 200, 200, 404),
-    "items:detail": (302, 302, 403, 200, 200, 200, 404),
-    "items:quick_look": (302, 302, 403, 200, 200, 200, 200),
-    "items:explorer": (302, 302, 403, 200, 200, 200, 200),
-    "items:export": (302, 302, 403, 200, 200, 200, 200),
-    "campaigns_members:audit_csv": (302, 302, 404, 404, 200, 200, 404),
-    "campaigns_members:client_skips": (302, 302, 404, 200, 200, 200, 404),
-    "listening:email_upload": (302, 302, 403, 403, 200, 200, 404),
-    "listening:csv_import_new": (302, 302, 403, 403, 200, 200, 404),
-    "listening:csv_import_detail": (302, 302, 403, 403, 200, 200, 404),
-    "listening:triage": (302, 302, 403, 403, 200, 200, 200),
-    # The firm's settings: admins edit, analysts read, account managers are kept out.
-    "workspace:index": (302, 302, 403, 403, 200, 200, 200),
-    "workspace:promises": (302, 302, 403, 403, 200, 200, 200),
-    "workspace:promise": (302, 302, 403, 403, 200, 200, 404),
-    "workspace:promise_new": (302, 302, 403, 403, 403, 200, 200),
-    "workspace:promise_edit": (302, 302, 403, 403, 403, 200, 404),
-    "workspace:touchpoints": (302, 302, 403, 403, 200, 200, 200),
-    "workspace:touchpoint_new": (302, 302, 403, 403, 403, 200, 200),
-    "workspace:touchpoint_edit": (302, 302, 403, 403, 403, 200, 404),
-    "workspace:clients": (302, 302, 403, 403, 200, 200, 200),
-    "workspace:client_new": (302, 302, 403, 403, 403, 200, 200),
-    "workspace:client_edit": (302, 302, 403, 403, 403, 200, 404),
-    "workspace:contacts": (302, 302, 403, 403, 200, 200, 200),
-    "workspace:contact_new": (302, 302, 403, 403, 403, 200, 200),
-    "workspace:contact_edit": (302, 302, 403, 403, 403, 200, 404),
-    "workspace:engagements": (302, 302, 403, 403, 200, 200, 200),
-    "workspace:engagement_new": (302, 302, 403, 403, 403, 200, 200),
-    "workspace:engagement_edit": (302, 302, 403, 403, 403, 200, 404),
-    "workspace:import": (302, 302, 403, 403, 403, 200, 200),
-    "workspace:import_template": (302, 302, 403, 403, 200, 200, 200),
-    "workspace:people_export": (302, 302, 403, 403, 403, 200, 200),
-    "workspace:members": (302, 302, 403, 403, 200, 200, 200),
-    "workspace:member_invite": (302, 302, 403, 403, 403, 200, 200),
-    "workspace:channels": (302, 302, 403, 403, 403, 200, 200),
-    # A firm's listening settings: its admins only; another firm's objects are 404.
-    "listening_setup:sources": (302, 302, 403, 403, 403, 200, 200),
-    "listening_setup:web_form_new": (302, 302, 403, 403, 403, 200, 200),
-    "listening_setup:web_form": (302, 302, 403, 403, 403, 200, 404),
-    "listening_setup:mailbox_new": (302, 302, 403, 403, 403, 200, 200),
-    "listening_setup:mailbox": (302, 302, 403, 403, 403, 200, 404),
-    "listening_setup:review_new": (302, 302, 403, 403, 403, 200, 200),
-    "listening_setup:review": (302, 302, 403, 403, 403, 200, 404),
-    "listening_setup:campaigns": (302, 302, 403, 403, 403, 200, 200),
-    "listening_setup:policy": (302, 302, 403, 403, 403, 200, 200),
-    "listening_setup:campaign_new": (302, 302, 403, 403, 403, 200, 200),
-    "listening_setup:campaign": (302, 302, 403, 403, 403, 200, 404),
-    "listening_setup:campaign_preview": (302, 302, 403, 403, 403, 200, 404),
-    "listening_setup:email_preview": (302, 302, 403, 403, 403, 200, 404),
-    "listening_setup:answer_preview": (302, 302, 403, 403, 403, 200, 404),
-    "listening_setup:campaign_results": (302, 302, 403, 403, 403, 200, 404),
-    # Account managers see the topics their clients speak to (counted over their clients).
-    "topics:list": (302, 302, 403, 200, 200, 200, 200),
-    "topics:detail": (302, 302, 403, 200, 200, 200, 404),
-    "privacy:settings": (302, 302, 403, 403, 403, 200, 200),
-    "privacy:contact": (302, 302, 403, 403, 403, 200, 404),
-}
-# POST of the pages that only take POSTs, in this order (resolve last: it closes the case).
-POST_MATRIX = {
-    "review:acknowledge": ({}, (302, 302, 403, 302, 403, 302, 404)),
-    "review:note": ({"body": "Seen"}, (302, 302, 403, 302, 403, 302, 404)),
-    "review:reply": ({"body": "Sorry"}, (302, 302, 403, 302, 403, 302, 404)),
-    "review:correct": ({}, (302, 302, 403, 400, 403, 400, 404)),
-    "items:correct": ({}, (302, 302, 403, 400, 403, 400, 404)),
-    "review:reassign": ({"owner": "teammate"}, (302, 302, 403, 302, 403, 302, 404)),
-    "review:bulk": (
-        {"action": "acknowledge", "cases": "case"},
-        (302, 302, 403, 302, 403, 302, 403),
-    ),
-    "review:reply_template_edit": (
-        {"name": "Thanks", "body": "Hi {contact_first_name}"},
-        (302, 302, 403, 403, 403, 302, 404),
-    ),
-    "review:reply_template_delete": ({}, (302, 302, 403, 403, 403, 302, 404)),
-    # Without the typed confirmation an admin's erasure is refused (400): nothing is erased.
-    "privacy:contact_erase": ({}, (302, 302, 403, 403, 403, 400, 404)),
-    "privacy:contact_export": ({}, (302, 302, 403, 403, 403, 200, 404)),
-    "review:resolve": ({"outcome": "addressed"}, (302, 302, 403, 302, 403, 302, 404)),
-    "review:api_key_revoke": ({}, (302, 302, 403, 403, 403, 302, 404)),
-    # saved views: a nameless one is refused back to the explorer; the admin's shared view is
-    # deleted only by an admin (here: its owner), never seen by another firm
-    "items:view_save": ({}, (302, 302, 403, 302, 302, 302, 302)),
-    "items:view_delete": ({}, (302, 302, 403, 403, 403, 302, 404)),
-    "listening:triage_assign": ({}, (302, 302, 403, 403, 400, 400, 404)),
-    "workspace:promise_reanalyse": ({}, (302, 302, 403, 403, 403, 302, 404)),
-    "workspace:promise_deactivate": ({}, (302, 302, 403, 403, 403, 302, 404)),
-    "workspace:touchpoint_deactivate": ({}, (302, 302, 403, 403, 403, 302, 404)),
-    "workspace:import_confirm": ({}, (302, 302, 403, 403, 403, 302, 302)),
-    "workspace:member_role": ({"role": "analyst"}, (302, 302, 403, 403, 403, 302, 404)),
-    "workspace:member_resend": ({}, (302, 302, 403, 403, 403, 302, 404)),
-    "workspace:channel_test": ({}, (302, 302, 403, 403, 403, 302, 404)),
-    "workspace:channel_disable": ({}, (302, 302, 403, 403, 403, 302, 404)),
-    "workspace:member_deactivate": ({}, (302, 302, 403, 403, 403, 302, 404)),
-    "listening_setup:mailbox_test": ({}, (302, 302, 403, 403, 403, 302, 404)),
-    "listening_setup:source_pause": ({"paused": "0"}, (302, 302, 403, 403, 403, 302, 404)),
-    "listening_setup:campaign_status": ({"status": "active"}, (302, 302, 403, 403, 403, 302, 404)),
-    # Topic edits are for the members who see the whole firm (dismiss last: it hides the topic).
-    "topics:rename": ({"label": "Unanswered calls"}, (302, 302, 403, 403, 302, 302, 404)),
-    "topics:promote": ({}, (302, 302, 403, 403, 302, 302, 404)),
-    "topics:split": ({}, (302, 302, 403, 403, 302, 302, 404)),
-    "topics:merge": ({"into": "other_topic"}, (302, 302, 403, 403, 302, 302, 404)),
-    "topics:dismiss": ({}, (302, 302, 403, 403, 302, 302, 404)),
-    "topics:refit": ({}, (302, 302, 403, 403, 302, 302, 302)),
-}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -25,11 +25,6 @@ from tests.factories import ClientFactory, ContactFactory, SourceFactory, Touchp
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def nps(firm) -> Campaign:
-    return Campaign.objects.create(firm=firm, name="Spring NPS", kind=SurveyKind.NPS)
-
-
 def test_launch_task_at_a_date_schedules_for_then_and_running_twice_changes_nothing(firm, nps):
     # given two contacts and a send time next week, as the settings page queues it
     client = ClientFactory(firm=firm)
