@@ -1,33 +1,31 @@
-"""Ingestion throughput into PostgreSQL, side by side in one run.
+"""Ingestion into PostgreSQL, side by side in one run.
 
     CELERY_BROKER_URL=redis://127.0.0.1:6379/3 CACHE_URL=redis://127.0.0.1:6379/4 \\
-        .venv/bin/python bench/ingest.py [--forms 2000] [--mails 500] [--baseline 2000]
+        .venv/bin/python bench/ingest.py [--bulk 20000] [--csv 20000] [--rate 100 --seconds 20]
+        [--workers 1,2,4] [--mails 500] [--baseline 2000]
 
 1. baseline: a plain `Feedback.objects.create` loop (one autocommit insert each, no validation);
-2. web form: `POST /listen/form/<public_key>` (JSON accepted) against gunicorn serving
-   config.wsgi with production settings, from an asyncio load generator with 64 connections;
-   every submission goes through validation, rate-limit counters (set high), `feedback_ingest`
-   and the on-commit enqueue to the broker;
-3. IMAP: messages APPENDed to a real Dovecot on loopback, then read by `source_poll` (UID FETCH,
-   MIME parsing, reply stripping, `feedback_ingest`, cursor update per message).
+2. bulk API: `POST /api/v1/feedback/bulk/` with 500 items a request (API key, full validation,
+   de-duplication by external id, one multi-row upsert, analysis queued in batches) against
+   gunicorn serving config.wsgi with production settings, 2 workers, 2 connections;
+3. CSV import: a generated file through `csv_import_run` (what `listening_import_csv` and the
+   upload page's job run), batches of 1,000 rows;
+4. web form: `POST /listen/form/<public_key>` (JSON accepted) arriving at a steady rate (open
+   loop: each request is sent on schedule, so queueing shows as latency), p50/p99/max latency,
+   with 1, 2 and 4 gunicorn sync workers; every submission goes through validation, rate-limit
+   counters (set high), `feedback_ingest` and the on-commit enqueue to the broker. The CPU ms
+   per submission (gunicorn workers + their PostgreSQL backends, read from /proc) bound what
+   the cores can serve: 2 cores / 10 ms = 200 submissions/s at best;
+5. IMAP: messages APPENDed to a real Dovecot on loopback, then read by `source_poll`.
 
 The bench creates, migrates and finally drops a database of its own (bench/database.py). The
 broker's queues are purged at the end (the analysis requests are not part of this bench). The
-last line is one JSON object with form_rps, imap_mps, baseline_rps.
-
-Requests per second depend on whatever else the machine runs, so the form run also prints the CPU
-time one submission costs in each process (read from /proc, Linux only): the gunicorn workers,
-their PostgreSQL backends and the load generator. Their sum bounds what the cores can serve:
-2 cores / 10 ms per submission = 200 submissions/s at best.
+last line is one JSON object with every figure.
 """
 
 import argparse
-import asyncio
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 import uuid
@@ -38,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 from bench.database import own_database  # noqa: E402
+from bench.httpload import closed_loop, gunicorn, open_loop, percentile  # noqa: E402
 from bench.procs import children, cpu_seconds, postgres_backends  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -72,115 +71,119 @@ def bench_baseline(n: int, source) -> float:
     return n / (time.perf_counter() - start)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def bench_bulk_api(n: int, source, workers: int, concurrency: int) -> tuple[float, dict, float]:
+    """Items per second through `POST /api/v1/feedback/bulk/` (500 items a request), statuses,
+    and items per CPU second (gunicorn workers + their PostgreSQL backends)."""
+    from feedback.api_keys import api_key_create
+
+    _, secret = api_key_create(firm=source.firm, name="Bench", scopes=["write"])
+    run = uuid.uuid4().hex[:8]
+    per = 500
+    headers = {"Authorization": f"Api-Key {secret}", "Content-Type": "application/json"}
+
+    def request(r: int) -> tuple[str, bytes, dict[str, str]]:
+        items = [
+            {
+                "source": source.pk,
+                "text": TEXTS[i % len(TEXTS)],
+                "external_id": f"bulk-{run}-{r}-{i}",
+                "sender": f"c{i % 50}@client.example",
+                "rating": i % 5 + 1,
+                "rating_scale": 5,
+            }
+            for i in range(per)
+        ]
+        return "/api/v1/feedback/bulk/", json.dumps({"items": items}).encode(), headers
+
+    with gunicorn(workers) as (port, proc):
+        closed_loop(port, lambda r: request(10_000 + r), workers, workers)  # warm-up
+        web, db = children(proc.pid), postgres_backends()
+        before = cpu_seconds(web) + cpu_seconds(db)
+        rps, statuses = closed_loop(port, request, max(1, n // per), concurrency)
+        cpu = cpu_seconds(web) + cpu_seconds(db) - before
+    return rps * per, statuses, n / cpu
 
 
-def start_gunicorn(workers: int, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "EARSHOT_BASE_URL": "http://127.0.0.1",
-        # The limits are exercised (counted in the shared cache) but set out of reach: the load
-        # comes from one IP and one key.
-        "PORTAL_FORM_RATE_PER_IP": "100000000/m",
-        "PORTAL_FORM_RATE_PER_KEY": "100000000/m",
-        "DJANGO_LOG_LEVEL": "WARNING",
+def bench_csv(n: int, source) -> tuple[float, float]:
+    """Rows per second through `listening_import_csv` (the same run as the upload page's job),
+    and rows per CPU second (this process + its PostgreSQL backend)."""
+    import csv
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.db import connection
+
+    from listening.services.csv_import import csv_import_create, csv_import_run
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Comment", "Id", "Date", "Email", "Score"])
+    run = uuid.uuid4().hex[:8]
+    for i in range(n):
+        writer.writerow(
+            [TEXTS[i % len(TEXTS)], f"{run}-{i}", "2026-01-05", f"c{i % 50}@x.example", i % 5 + 1]
+        )
+    mapping = {
+        "text": "Comment",
+        "external_id": "Id",
+        "received_at": "Date",
+        "sender": "Email",
+        "rating": "Score",
     }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={workers}",
-            "--worker-class=sync",
-            "--backlog=2048",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
+    job = csv_import_create(
+        source=source,
+        file=ContentFile(out.getvalue().encode(), name="bench.csv"),
+        mapping=mapping,
+        dry_run=False,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("gunicorn did not start")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = [cursor.fetchone()[0]]
+    cpu0 = time.process_time() + cpu_seconds(backend)
+    start = time.perf_counter()
+    job = csv_import_run(import_id=job.pk)
+    elapsed = time.perf_counter() - start
+    cpu = time.process_time() + cpu_seconds(backend) - cpu0
+    if job is None or job.rows_created != n:
+        raise RuntimeError(f"CSV import created {job and job.rows_created} of {n}")
+    return n / elapsed, n / cpu
 
 
-async def _post(port: int, path: str, body: bytes) -> int:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(
-        (
-            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\nX-Forwarded-Proto: https\r\n"
-            f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n"
-        ).encode()
-        + body
-    )
-    await writer.drain()
-    status_line = await reader.readline()
-    await reader.read()
-    writer.close()
-    return int(status_line.split()[1])
-
-
-async def _load(port: int, path: str, n: int, concurrency: int) -> tuple[float, dict]:
+def bench_form(source, workers: int, rate: float, seconds: float) -> dict:
+    """p50/p99 latency of web-form submissions arriving at a steady `rate` per second."""
     from urllib.parse import urlencode
 
-    counter = iter(range(n))
-    statuses: dict[int, int] = {}
     run = uuid.uuid4().hex[:8]
+    path = f"/listen/form/{source.public_key}"
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
 
-    async def client() -> None:
-        for i in counter:
-            body = urlencode(
-                {
-                    "text": f"{TEXTS[i % len(TEXTS)]} ({run}-{i})",
-                    "email": f"c{i}@client.example",
-                    "rating": str(i % 5 + 1),
-                    "website": "",
-                    "submission_id": str(uuid.uuid4()),
-                }
-            ).encode()
-            status = await _post(port, path, body)
-            statuses[status] = statuses.get(status, 0) + 1
+    def request(i: int) -> tuple[str, bytes, dict[str, str]]:
+        body = urlencode(
+            {
+                "text": f"{TEXTS[i % len(TEXTS)]} ({run}-{workers}-{i})",
+                "email": f"c{i}@client.example",
+                "rating": str(i % 5 + 1),
+                "website": "",
+                "submission_id": str(uuid.uuid4()),
+            }
+        ).encode()
+        return path, body, headers
 
-    start = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(concurrency)))
-    return n / (time.perf_counter() - start), statuses
-
-
-def bench_form(n: int, source, workers: int, concurrency: int) -> tuple[float, dict, dict]:
-    """Submissions per second, HTTP statuses, and CPU ms per submission by process."""
-    port = _free_port()
-    proc = start_gunicorn(workers, port)
-    try:
-        path = f"/listen/form/{source.public_key}"
+    with gunicorn(workers) as (port, proc):
         # Warm every worker (and open its persistent database connection) before measuring.
-        asyncio.run(_load(port, path, min(200, n), concurrency))
+        closed_loop(port, lambda i: request(1_000_000 + i), 100, 8)
         web, db = children(proc.pid), postgres_backends()
-        before = (cpu_seconds(web), cpu_seconds(db), time.process_time())
-        rps, statuses = asyncio.run(_load(port, path, n, concurrency))
-        after = (cpu_seconds(web), cpu_seconds(db), time.process_time())
-        names = ("gunicorn", "postgres", "load generator")
-        cpu_ms = {
-            name: round((b - a) / n * 1000, 2)
-            for name, a, b in zip(names, before, after, strict=True)
-        }
-        return rps, statuses, cpu_ms
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
+        before = cpu_seconds(web) + cpu_seconds(db)
+        latencies, statuses = open_loop(port, request, rate, seconds)
+        cpu = cpu_seconds(web) + cpu_seconds(db) - before
+    return {
+        "workers": workers,
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "max_ms": round(max(latencies) * 1000, 1),
+        "cpu_ms": round(cpu / len(latencies) * 1000, 2),
+        "statuses": statuses,
+    }
 
 
 def bench_imap(n: int, firm) -> float:
@@ -219,11 +222,13 @@ def bench_imap(n: int, firm) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--forms", type=int, default=2000)
-    parser.add_argument("--mails", type=int, default=500)
     parser.add_argument("--baseline", type=int, default=2000)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
-    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--bulk", type=int, default=20_000, help="items through the bulk API")
+    parser.add_argument("--csv", type=int, default=20_000, help="rows through a CSV import")
+    parser.add_argument("--rate", type=float, default=100, help="form submissions per second")
+    parser.add_argument("--seconds", type=float, default=20, help="form load duration")
+    parser.add_argument("--workers", default="1,2,4", help="gunicorn worker counts for the form")
+    parser.add_argument("--mails", type=int, default=500)
     args = parser.parse_args()
 
     if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
@@ -236,30 +241,57 @@ def main() -> None:
 
     firm = Firm.objects.create(name="Bench", slug=f"bench-{uuid.uuid4().hex[:8]}")
     base_source = Source.objects.create(firm=firm, channel=Channel.API, name="Baseline")
+    api_source = Source.objects.create(firm=firm, channel=Channel.API, name="Bulk API")
+    csv_source = Source.objects.create(firm=firm, channel=Channel.IMPORT, name="CSV")
     form_source = Source.objects.create(firm=firm, channel=Channel.FORM, name="Form")
 
     try:
         baseline_rps = bench_baseline(args.baseline, base_source)
-        form_rps, statuses, cpu_ms = bench_form(
-            args.forms, form_source, args.workers, args.concurrency
+        bulk_rps, bulk_statuses, bulk_cpu = bench_bulk_api(
+            args.bulk, api_source, workers=2, concurrency=2
         )
-        imap_mps = bench_imap(args.mails, firm)
+        csv_rps, csv_cpu = bench_csv(args.csv, csv_source)
+        forms = [
+            bench_form(form_source, int(w), args.rate, args.seconds)
+            for w in args.workers.split(",")
+        ]
+        imap_mps = bench_imap(args.mails, firm) if args.mails else 0.0
     finally:
         app.control.purge()
 
-    print(f"{'path':<48}{'items':>8}{'per second':>14}")
-    print(f"{'baseline: Model.objects.create loop':<48}{args.baseline:>8}{baseline_rps:>14.1f}")
-    form_label = f"web form via gunicorn ({args.workers} workers)"
-    print(f"{form_label:<48}{args.forms:>8}{form_rps:>14.1f}")
-    print(f"{'IMAP (Dovecot) -> source_poll':<48}{args.mails:>8}{imap_mps:>14.1f}")
-    print(f"form HTTP statuses: {statuses}")
-    print(f"form CPU ms per submission: {cpu_ms} (total {sum(cpu_ms.values()):.2f})")
+    print(f"{'path':<52}{'items':>8}{'per second':>14}")
+    rows = [
+        ("baseline: Model.objects.create loop", args.baseline, baseline_rps),
+        ("bulk API via gunicorn (2 workers, 500 a request)", args.bulk, bulk_rps),
+        ("CSV import (listening_import_csv)", args.csv, csv_rps),
+        ("IMAP (Dovecot) -> source_poll", args.mails, imap_mps),
+    ]
+    for label, n, rate in rows:
+        print(f"{label:<52}{n:>8}{rate:>14.1f}")
+    print(f"bulk API HTTP statuses: {bulk_statuses}")
+    print(
+        f"items per CPU second (what the cores would do unshared): bulk API {bulk_cpu:.0f}"
+        f" (web + PostgreSQL), CSV import {csv_cpu:.0f} (importer + PostgreSQL)"
+    )
+    print(f"\nweb form at a steady {args.rate:g}/s for {args.seconds:g} s:")
+    head = ("gunicorn workers", "p50 ms", "p99 ms", "max ms", "CPU ms/sub")
+    print(f"{head[0]:<18}{head[1]:>9}{head[2]:>9}{head[3]:>9}{head[4]:>12}  statuses")
+    for f in forms:
+        print(
+            f"{f['workers']:<18}{f['p50_ms']:>9}{f['p99_ms']:>9}{f['max_ms']:>9}"
+            f"{f['cpu_ms']:>12}  {f['statuses']}"
+        )
     print(
         json.dumps(
             {
-                "form_rps": round(form_rps, 1),
-                "imap_mps": round(imap_mps, 1),
                 "baseline_rps": round(baseline_rps, 1),
+                "bulk_api_ips": round(bulk_rps, 1),
+                "csv_ips": round(csv_rps, 1),
+                "bulk_api_ips_per_cpu_s": round(bulk_cpu),
+                "csv_ips_per_cpu_s": round(csv_cpu),
+                "imap_mps": round(imap_mps, 1),
+                "form_rate": args.rate,
+                "form": {str(f["workers"]): [f["p50_ms"], f["p99_ms"]] for f in forms},
             }
         )
     )

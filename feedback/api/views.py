@@ -2,7 +2,6 @@
 
 from typing import TypeVar
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema
@@ -13,7 +12,7 @@ from rest_framework.views import APIView
 
 from feedback.api import serializers as s
 from feedback.api.access import AUTHENTICATION, IsFirmMemberOrKey, Viewer, viewer_of
-from feedback.api.errors import validation_detail
+from feedback.api.bulk import bulk_ingest
 from feedback.api.filters import CaseFilter, FeedbackFilter
 from feedback.api.throttles import ReadThrottle, WriteThrottle
 from feedback.models import (
@@ -104,18 +103,6 @@ def _ingest_one(request: Request, data: dict) -> dict:
     return {"id": result.feedback.pk, "created": result.created}
 
 
-def _ingest_order(item: dict) -> tuple:
-    """(source, external id), then what an id derived from the content is made of."""
-    received_at = item.get("received_at")
-    return (
-        item["source"],
-        item.get("external_id") or "",
-        received_at.isoformat() if received_at else "",
-        item.get("sender", ""),
-        item["text"],
-    )
-
-
 class FeedbackBulkIngestApi(BaseApi):
     """Ingest up to 500 items in one all-or-nothing request."""
 
@@ -123,20 +110,7 @@ class FeedbackBulkIngestApi(BaseApi):
     def post(self, request: Request) -> Response:
         data = s.FeedbackBulkInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        items = data.validated_data["items"]
-        results: list[dict] = [{}] * len(items)
-        with transaction.atomic():
-            # Rows are written in one canonical order (by their de-duplication key), whatever
-            # the request's order: two bulk requests sharing ids then wait for each other
-            # instead of deadlocking. Results keep the request's order.
-            for index in sorted(range(len(items)), key=lambda i: _ingest_order(items[i])):
-                try:
-                    results[index] = _ingest_one(request, items[index])
-                except exceptions.ValidationError as exc:
-                    raise exceptions.ValidationError({"items": {index: exc.detail}}) from exc
-                except DjangoValidationError as exc:
-                    detail = validation_detail(exc)
-                    raise exceptions.ValidationError({"items": {index: detail}}) from exc
+        results = bulk_ingest(request, data.validated_data["items"])
         return Response({"results": results})
 
 

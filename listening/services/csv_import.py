@@ -14,15 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from feedback.models import Source, Touchpoint
-from feedback.services import feedback_ingest, text_normalise
+from feedback.ingest import feedback_candidate, text_normalise
+from feedback.ingest_bulk import bulk_lookups, feedback_ingest_many
+from feedback.models import Feedback, Source, Touchpoint
 from listening.models import CsvImport
 
 FIELDS = ["text", "external_id", "received_at", "sender", "subject", "rating", "touchpoint"]
 REQUIRED = ["text"]
 MAX_ERRORS_KEPT = 200
 PREVIEW_ROWS = 20
-BATCH_ROWS = 500
+BATCH_ROWS = 1000
 csv.field_size_limit(2_000_000)
 
 
@@ -216,31 +217,59 @@ def _run_batch(
     preview: list[dict],
 ) -> None:
     with transaction.atomic():
+        parsed: list[tuple[int, dict]] = []
         for number, row in batch:
-            try:
-                fields = _row_fields(job, row, touchpoints)
-                if job.dry_run:
-                    if len(preview) < PREVIEW_ROWS:
-                        preview.append(
-                            {
-                                "row": number,
-                                "text": fields["text"][:300],
-                                "received_at": fields["received_at"].isoformat()
-                                if fields["received_at"]
-                                else "",
-                                "sender": fields["sender"],
-                                "rating": fields["rating"],
-                            }
-                        )
-                else:
-                    with transaction.atomic():
-                        result = feedback_ingest(source=job.source, **fields)
-                    key = "rows_created" if result.created else "rows_duplicate"
-                    counters[key] += 1
-            except ValidationError as exc:
-                counters["rows_failed"] += 1
-                if len(errors) < MAX_ERRORS_KEPT:
-                    errors.append({"row": number, "error": "; ".join(exc.messages)})
             counters["rows_done"] += 1
+            try:
+                parsed.append((number, _row_fields(job, row, touchpoints)))
+            except ValidationError as exc:
+                _row_failed(number, exc, counters=counters, errors=errors)
+        if job.dry_run:
+            for number, fields in parsed[: max(0, PREVIEW_ROWS - len(preview))]:
+                _preview_add(preview, number, fields)
+        else:
+            _save_rows(job, parsed, counters=counters, errors=errors)
     # After the batch commits, so the progress shown never counts rows that could roll back.
     CsvImport.objects.filter(pk=job.pk).update(**counters)
+
+
+def _preview_add(preview: list[dict], number: int, fields: dict) -> None:
+    if len(preview) < PREVIEW_ROWS:
+        preview.append(
+            {
+                "row": number,
+                "text": fields["text"][:300],
+                "received_at": fields["received_at"].isoformat() if fields["received_at"] else "",
+                "sender": fields["sender"],
+                "rating": fields["rating"],
+            }
+        )
+
+
+def _row_failed(number: int, exc: ValidationError, *, counters: dict, errors: list) -> None:
+    counters["rows_failed"] += 1
+    if len(errors) < MAX_ERRORS_KEPT:
+        errors.append({"row": number, "error": "; ".join(exc.messages)})
+
+
+def _save_rows(
+    job: CsvImport, parsed: list[tuple[int, dict]], *, counters: dict, errors: list
+) -> None:
+    """Validate each row as `feedback_ingest` would, then save the good ones in one go."""
+    lookups = bulk_lookups(firm=job.source.firm, senders=[f["sender"] for _, f in parsed])
+    candidates: list[Feedback] = []
+    for number, fields in parsed:
+        try:
+            candidates.append(
+                feedback_candidate(
+                    source=job.source,
+                    contacts_by_email=lookups.contacts_by_email,
+                    known_names=lookups.known_names,
+                    field_checks=False,
+                    **fields,
+                )
+            )
+        except ValidationError as exc:
+            _row_failed(number, exc, counters=counters, errors=errors)
+    for _, created in feedback_ingest_many(candidates=candidates):
+        counters["rows_created" if created else "rows_duplicate"] += 1
