@@ -1,6 +1,6 @@
 """Re-analysis lives in `feedback.reanalysis` (the settings pages offer it too); re-exported for
 the `reanalyse` command and its callers."""
 
-from feedback.reanalysis import feedback_reanalyse
+from feedback.reanalysis import Progress, feedback_reanalyse, reanalysis_remaining
 
-__all__ = ["feedback_reanalyse"]
+__all__ = ["Progress", "feedback_reanalyse", "reanalysis_remaining"]
