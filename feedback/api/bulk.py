@@ -2,6 +2,8 @@
 by a request are fetched once per request (scoped to the caller's firm), every item is
 validated before anything is written, then all are saved by `feedback_ingest_many`."""
 
+from typing import cast
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -40,15 +42,15 @@ def _candidate(item: dict, known: dict[str, dict[int, Model]], lookups: BulkLook
     if objects["source"] is None:
         raise exceptions.ValidationError({"source": "This field is required."})
     return feedback_candidate(
-        source=objects["source"],
+        source=cast(Source, objects["source"]),
         text=item["text"],
         external_id=item.get("external_id") or None,
         received_at=item.get("received_at"),
         sender=item.get("sender", ""),
         subject=item.get("subject", ""),
-        client=objects["client"],
-        contact=objects["contact"],
-        touchpoint=objects["touchpoint"],
+        client=cast(Client | None, objects["client"]),
+        contact=cast(Contact | None, objects["contact"]),
+        touchpoint=cast(Touchpoint | None, objects["touchpoint"]),
         rating=item.get("rating"),
         rating_scale=item.get("rating_scale"),
         language=item.get("language", ""),

@@ -53,7 +53,7 @@ class Command(BaseCommand):
             firm_obj = Firm.objects.filter(slug=firm).first()
             if firm_obj is None:
                 raise CommandError(f"no firm with slug {firm!r}")
-        scope = {"firm": firm_obj, "since": _when(since), "until": _when(until)}
+        scope: dict[str, Any] = {"firm": firm_obj, "since": _when(since), "until": _when(until)}
         interval = float(options.get("interval") or 5.0)
         shown = [0.0]
 
