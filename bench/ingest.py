@@ -1,8 +1,8 @@
 """Ingestion into PostgreSQL, side by side in one run.
 
     CELERY_BROKER_URL=redis://127.0.0.1:6379/3 CACHE_URL=redis://127.0.0.1:6379/4 \\
-        .venv/bin/python bench/ingest.py [--bulk 20000] [--csv 20000] [--rate 100 --seconds 20]
-        [--workers 1,2,4] [--mails 500] [--baseline 2000]
+        .venv/bin/python bench/ingest.py [--bulk 20000] [--csv 20000] [--rates 25,50,100]
+        [--seconds 20] [--workers 1,2,4] [--mails 500] [--baseline 2000]
 
 1. baseline: a plain `Feedback.objects.create` loop (one autocommit insert each, no validation);
 2. bulk API: `POST /api/v1/feedback/bulk/` with 500 items a request (API key, full validation,
@@ -177,6 +177,7 @@ def bench_form(source, workers: int, rate: float, seconds: float) -> dict:
         latencies, statuses = open_loop(port, request, rate, seconds)
         cpu = cpu_seconds(web) + cpu_seconds(db) - before
     return {
+        "rate": rate,
         "workers": workers,
         "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
         "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
@@ -225,7 +226,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=2000)
     parser.add_argument("--bulk", type=int, default=20_000, help="items through the bulk API")
     parser.add_argument("--csv", type=int, default=20_000, help="rows through a CSV import")
-    parser.add_argument("--rate", type=float, default=100, help="form submissions per second")
+    parser.add_argument("--rates", default="25,50,100", help="form submissions per second")
     parser.add_argument("--seconds", type=float, default=20, help="form load duration")
     parser.add_argument("--workers", default="1,2,4", help="gunicorn worker counts for the form")
     parser.add_argument("--mails", type=int, default=500)
@@ -252,7 +253,8 @@ def main() -> None:
         )
         csv_rps, csv_cpu = bench_csv(args.csv, csv_source)
         forms = [
-            bench_form(form_source, int(w), args.rate, args.seconds)
+            bench_form(form_source, int(w), float(rate), args.seconds)
+            for rate in args.rates.split(",")
             for w in args.workers.split(",")
         ]
         imap_mps = bench_imap(args.mails, firm) if args.mails else 0.0
@@ -273,12 +275,12 @@ def main() -> None:
         f"items per CPU second (what the cores would do unshared): bulk API {bulk_cpu:.0f}"
         f" (web + PostgreSQL), CSV import {csv_cpu:.0f} (importer + PostgreSQL)"
     )
-    print(f"\nweb form at a steady {args.rate:g}/s for {args.seconds:g} s:")
-    head = ("gunicorn workers", "p50 ms", "p99 ms", "max ms", "CPU ms/sub")
-    print(f"{head[0]:<18}{head[1]:>9}{head[2]:>9}{head[3]:>9}{head[4]:>12}  statuses")
+    print(f"\nweb form at a steady rate for {args.seconds:g} s each:")
+    head = ("rate/s", "gunicorn workers", "p50 ms", "p99 ms", "max ms", "CPU ms/sub")
+    print(f"{head[0]:<8}{head[1]:<18}{head[2]:>9}{head[3]:>9}{head[4]:>9}{head[5]:>12}  statuses")
     for f in forms:
         print(
-            f"{f['workers']:<18}{f['p50_ms']:>9}{f['p99_ms']:>9}{f['max_ms']:>9}"
+            f"{f['rate']:<8g}{f['workers']:<18}{f['p50_ms']:>9}{f['p99_ms']:>9}{f['max_ms']:>9}"
             f"{f['cpu_ms']:>12}  {f['statuses']}"
         )
     print(
@@ -290,8 +292,9 @@ def main() -> None:
                 "bulk_api_ips_per_cpu_s": round(bulk_cpu),
                 "csv_ips_per_cpu_s": round(csv_cpu),
                 "imap_mps": round(imap_mps, 1),
-                "form_rate": args.rate,
-                "form": {str(f["workers"]): [f["p50_ms"], f["p99_ms"]] for f in forms},
+                "form_p50_p99_ms": {
+                    f"{f['rate']:g}/s x{f['workers']}": [f["p50_ms"], f["p99_ms"]] for f in forms
+                },
             }
         )
     )
