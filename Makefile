@@ -52,6 +52,6 @@ typecheck: install
 # ends with one JSON line; BENCH_BROKER_URL is a Redis database the benches may purge.
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/15
 bench: install
-	for b in ingest nlp_throughput dashboard topics faults $(wildcard bench/explorer.py); do \
+	for b in ingest backlog nlp_throughput dashboard topics faults $(wildcard bench/explorer.py); do \
 	  CELERY_BROKER_URL=$(BENCH_BROKER_URL) $(BIN)/python bench/$$(basename $$b .py).py || exit 1; \
 	done
