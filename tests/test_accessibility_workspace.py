@@ -67,4 +67,4 @@ def test_explorer_topics_and_settings_pages_pass_axe_and_fit_a_phone(
                 problems += _check(page, live_server.url + path, f"admin-{name}", width)
 
     # then none has a serious violation or scrolls sideways
-    assert problems == []
+    assert problems == [], "\n".join(problems)
