@@ -21,7 +21,7 @@ def _fresh_rate_limits():
     cache.clear()
 
 
-def _pages(seeded: dict, firm) -> dict[str, str]:
+def _pages(firm) -> dict[str, str]:
     topic = Topic.objects.create(firm=firm, label="Unanswered calls", keywords=["calls"])
     campaign = Campaign.objects.create(firm=firm, name="Annual NPS", kind=SurveyKind.NPS)
     return {
@@ -52,11 +52,12 @@ def _pages(seeded: dict, firm) -> dict[str, str]:
     }
 
 
+@pytest.mark.usefixtures("seeded")
 def test_explorer_topics_and_settings_pages_pass_axe_and_fit_a_phone(
-    live_server, seeded, firm, admin_member
+    live_server, firm, admin_member
 ):
     # given a signed-in admin of a seeded firm
-    pages = _pages(seeded, firm)
+    pages = _pages(firm)
     problems: list[str] = []
     with chromium_page(width=1280, height=900) as page:
         _sign_in(page, live_server, admin_member)

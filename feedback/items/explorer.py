@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -63,7 +64,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def found(self) -> int:
-        return int(self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count())
+        result: QuerySet[Feedback] = self.object_list  # type: ignore[assignment]
+        return result.order_by().values("pk")[: COUNT_CAP + 1].count()
 
     @cached_property
     def count(self) -> int:
