@@ -4,10 +4,12 @@ from django.urls import include, path
 
 from feedback import views as feedback_views
 from feedback.password_reset import PasswordResetView
+from feedback.workspace.views import branding as branding_views
 
 urlpatterns = [
     path("", feedback_views.home, name="home"),
     path("favicon.ico", feedback_views.favicon, name="favicon"),
+    path("brand/<slug:slug>/<str:name>", branding_views.logo, name="brand_logo"),
     path("healthz", feedback_views.healthz, name="healthz"),
     path("readyz", feedback_views.readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -105,6 +105,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
+# Uploads (firms' logos). Served by Earshot itself (`feedback.workspace.views.branding.logo`),
+# not from MEDIA_URL by a web server: nothing under MEDIA_ROOT is public unless a view says so.
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_URL = "media/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Bootstrap is vendored under static/vendor/ (templates/base.html loads it); django-bootstrap5
 # renders forms and is pointed at the same files so that it never links a CDN.

@@ -36,7 +36,7 @@ def chart_links(charts: dict[str, list[dict]], f: Filters) -> dict[str, Any]:
     period = {
         **base,
         "from_": timezone.localtime(f.start).date(),
-        "to": timezone.localtime(f.end).date(),
+        "to": f.last_day,
     }
 
     def week(row: dict, **more: object) -> str:

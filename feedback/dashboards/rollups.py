@@ -134,8 +134,10 @@ def _week(day: date) -> str:
 def charts_from_rollups(*, firm_id: int, start: datetime, end: datetime) -> dict:
     """The overview's five charts for a whole firm, folded from daily rollups (one query)."""
     rows = DailyRollup.objects.filter(
-        firm_id=firm_id, day__gte=timezone.localdate(start), day__lte=timezone.localdate(end)
-    ).order_by("day")
+        firm_id=firm_id,
+        day__gte=timezone.localdate(start),
+        day__lte=timezone.localdate(end - timedelta(microseconds=1)),
+    )  # `end` is exclusive: a custom range ends at the midnight after its last day.order_by("day")
     weeks: dict[str, dict] = {}
     nps: list[tuple[date, int, int, int]] = []
     csat: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -2,7 +2,7 @@
 clients they manage; all computed in SQL (GROUP BY on indexed columns), one query per chart."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncWeek
@@ -33,6 +33,12 @@ class Filters:
     touchpoint_id: int | None = None
     channel: str = ""
     topic_id: int | None = None
+    custom: bool = False  # a from/to range rather than the last N days
+
+    @property
+    def last_day(self) -> date:
+        """The period's last calendar day (`end` is exclusive)."""
+        return timezone.localdate(self.end - timedelta(microseconds=1))
 
     @property
     def mine_only(self) -> bool:
@@ -52,8 +58,21 @@ class Filters:
         )
 
 
+def _date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def filters_from(member: Member, params: dict) -> Filters:
-    """Parse ?days=&client=&touchpoint=&channel=&topic= leniently (bad values: the defaults)."""
+    """Parse ?days=&from=&to=&client=&touchpoint=&channel=&topic= leniently (bad values: the
+    defaults). `from` (and `to`, default today) set a custom range of whole days, which wins
+    over `days` unless `days` names a preset; a range is at most 3660 days."""
     end = timezone.now()
 
     def as_int(name: str, default: int | None = None) -> int | None:
@@ -61,15 +80,24 @@ def filters_from(member: Member, params: dict) -> Filters:
         return int(value) if value.isdigit() else default
 
     days = min(max(as_int("days", 90) or 90, 1), 3660)
+    start = end - timedelta(days=days)
+    first, last = _date(params.get("from", "")), _date(params.get("to", ""))
+    custom = first is not None and not as_int("days")
+    if custom and first is not None:
+        last = last or timezone.localdate()
+        first, last = min(first, last), max(first, last)
+        first = max(first, last - timedelta(days=3659))
+        start, end = _midnight(first), _midnight(last + timedelta(days=1))
     return Filters(
         firm_id=member.firm_id,
         member=member,
-        start=end - timedelta(days=days),
+        start=start,
         end=end,
         client_id=as_int("client"),
         touchpoint_id=as_int("touchpoint"),
         channel=str(params.get("channel", ""))[:20],
         topic_id=as_int("topic"),
+        custom=custom,
     )
 
 

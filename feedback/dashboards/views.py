@@ -1,10 +1,11 @@
 """Dashboards: the firm overview and the client page. Every chart has a CSV export with the
-same filters (?days=&client=&touchpoint=&channel=&topic=)."""
+same filters (?days= or ?from=&to=, &client=&touchpoint=&channel=&topic=)."""
 
 import csv
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from feedback.access import MemberRequest, member_required
 from feedback.analysis import analysis_effective_map
@@ -48,7 +49,9 @@ def overview(request: MemberRequest) -> HttpResponse:
             firm_id=request.member.firm_id, status=TopicStatus.ACTIVE
         ).order_by("label"),
         "channels": Channel.choices,
-        "days": (f.end - f.start).days,
+        "days": None if f.custom else (f.end - f.start).days,
+        "range_from": timezone.localdate(f.start),
+        "range_to": f.last_day,
         "periods": [(30, "30 days"), (90, "90 days"), (180, "180 days"), (365, "1 year")],
     }
     return render(request, "feedback/dashboards/overview.html", context)

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from feedback.analysis import EffectiveAnalysis, analysis_effective_map
 from feedback.items.filters import ExplorerFilter
@@ -16,6 +18,7 @@ from feedback.models import Feedback, Member
 from feedback.selectors import feedback_list
 
 PAGE_SIZE = 25
+COUNT_CAP = 10_000
 CSV_CHUNK = 1000
 CSV_COLUMNS = (
     "id",
@@ -54,10 +57,29 @@ class Row:
     effective: EffectiveAnalysis
 
 
+class CappedPaginator(Paginator):
+    """Counts the result only up to COUNT_CAP items: a full count of a common word's matches on a
+    large firm reads every match and costs more than the page itself. Past the cap, `capped` is
+    true, the count shows as "10,000+" and the last page reachable is the cap's."""
+
+    @cached_property
+    def found(self) -> int:
+        result: QuerySet[Feedback] = self.object_list  # type: ignore[assignment]
+        return result.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.found, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self.found > COUNT_CAP
+
+
 def explorer_page(filters: ExplorerFilter, number: str | None) -> tuple[Page, list[Row]]:
     """One page of the result and, for its items, the effective analysis (a fixed number of
     queries whatever the page size)."""
-    page = Paginator(explorer_result(filters), PAGE_SIZE).get_page(number)
+    page = CappedPaginator(explorer_result(filters), PAGE_SIZE).get_page(number)
     items = list(page.object_list)
     effective = analysis_effective_map(items)
     return page, [Row(fb, effective[fb.pk]) for fb in items]

@@ -2,7 +2,7 @@
 
 PostgreSQL only: SQLite has no full-text vectors (the explorer falls back to substring search
 there), so on any other database this migration does nothing. The indexed expression must stay
-exactly `feedback.search.TEXT_VECTOR_SQL` for the planner to use the index."""
+exactly the one `feedback.items.search` queried then (0017 replaces it by a stored column)."""
 
 from django.db import migrations
 

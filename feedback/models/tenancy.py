@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f4e79.")
 
@@ -30,6 +31,9 @@ class Firm(models.Model):
     timezone = models.CharField(max_length=64, default="UTC")
     # Branding of the client-facing pages (portal, surveys, web form): the firm's, not ours.
     logo_url = models.URLField(blank=True, help_text="An image shown on client pages.")
+    # An uploaded logo (PNG, JPEG, WebP or GIF, checked by `firm_branding_update`): shown instead
+    # of `logo_url` when set. Named by its content's hash, so a new logo is a new address.
+    logo = models.FileField(upload_to="logos/", max_length=200, blank=True)
     primary_colour = models.CharField(max_length=7, default="#1f4e79", validators=[HEX_COLOUR])
     reply_from_email = models.EmailField(
         blank=True, help_text="Sender of replies to clients. Defaults to DEFAULT_FROM_EMAIL."
@@ -55,6 +59,14 @@ class Firm(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def logo_src(self) -> str:
+        """The address of the logo on client pages: the uploaded file, else `logo_url`."""
+        if self.logo:
+            name = self.logo.name.rsplit("/", 1)[-1]
+            return reverse("brand_logo", kwargs={"slug": self.slug, "name": name})
+        return self.logo_url
 
     @property
     def on_primary_colour(self) -> str:

@@ -4,9 +4,11 @@ audit log."""
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
+from feedback.models.search_vector import TextVector
 from feedback.models.tenancy import (
     BrandPromise,
     Channel,
@@ -34,6 +36,12 @@ class Sentiment(models.TextChoices):
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class FeedbackManager(models.Manager["Feedback"]):
+    def get_queryset(self) -> models.QuerySet["Feedback"]:
+        # The search vector is for the database's index, not for Python: not read by default.
+        return super().get_queryset().defer("search_vector")
 
 
 class Feedback(models.Model):
@@ -84,6 +92,15 @@ class Feedback(models.Model):
     sentiment_value = models.FloatField(null=True, blank=True, help_text="P(pos) - P(neg).")
     # Set when the text was erased (GDPR) or purged by retention; counts and scores stay.
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # The text's English search vector, stored (PostgreSQL keeps it; NULL on SQLite); its GIN
+    # index is created by migration 0017 on PostgreSQL only.
+    search_vector = models.GeneratedField(
+        expression=TextVector(models.F("text")),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
+
+    objects = FeedbackManager()
 
     class Meta:
         verbose_name_plural = "feedback"

@@ -138,3 +138,23 @@ class WebhookForm(BootstrapMixin, forms.Form):
 
 class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label="CSV file", help_text=f"UTF-8, at most {MAX_BYTES // 2**20} MB.")
+
+
+class BrandingForm(BootstrapMixin, forms.Form):
+    """Name, colour and logo of the firm's client pages (the file is checked by the service)."""
+
+    name = forms.CharField(label="Firm name", max_length=200)
+    primary_colour = forms.CharField(
+        label="Brand colour",
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "color", "class": "form-control form-control-color"}),
+        help_text="On every client page and survey e-mail; text on it is black or white, "
+        "whichever reads better.",
+    )
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}),
+        help_text="PNG, JPEG, WebP or GIF, at most 512 KB. Shown at the top of client pages.",
+    )
+    remove_logo = forms.BooleanField(label="Remove the uploaded logo", required=False)

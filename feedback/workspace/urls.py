@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback.workspace.views import catalogue, channels, imports, members, people
+from feedback.workspace.views import branding, catalogue, channels, imports, members, people
 
 app_name = "workspace"
 
@@ -38,6 +38,7 @@ urlpatterns = [
     path("members/<int:pk>/role/", members.member_role, name="member_role"),
     path("members/<int:pk>/resend/", members.member_resend, name="member_resend"),
     path("members/<int:pk>/deactivate/", members.member_deactivate, name="member_deactivate"),
+    path("branding/", branding.branding, name="branding"),
     path("channels/", channels.channels, name="channels"),
     path("channels/<int:pk>/test/", channels.channel_test, name="channel_test"),
     path("channels/<int:pk>/disable/", channels.channel_disable, name="channel_disable"),

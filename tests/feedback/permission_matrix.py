@@ -48,6 +48,7 @@ PAGE_MATRIX = {
     "workspace:members": (302, 302, 403, 403, 200, 200, 200),
     "workspace:member_invite": (302, 302, 403, 403, 403, 200, 200),
     "workspace:channels": (302, 302, 403, 403, 403, 200, 200),
+    "workspace:branding": (302, 302, 403, 403, 403, 200, 200),
     # A firm's listening settings: its admins only; another firm's objects are 404.
     "listening_setup:sources": (302, 302, 403, 403, 403, 200, 200),
     "listening_setup:web_form_new": (302, 302, 403, 403, 403, 200, 200),

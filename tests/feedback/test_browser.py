@@ -4,6 +4,7 @@ Needs `apt-get install chromium`; screenshots are saved under var/test-artifacts
 $TEST_ARTIFACTS_DIR) for CI to keep."""
 
 import os
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -100,3 +101,16 @@ def test_dashboard_renders_its_charts(page, live_server, complaint, admin_member
     rendered = page.eval_on_selector_all("canvas[data-rendered='1']", "els => els.length")
     assert rendered == 3  # sentiment, emotions, promises (no survey scores in this data)
     assert page.inner_text("#open-cases") == "1"
+
+    # when the admin picks a custom range that ends before the complaint arrived
+    today = timezone.localdate()
+    page.select_option("#period-days", "custom")
+    page.fill("#period-from", (today - timedelta(days=60)).isoformat())
+    page.fill("#period-to", (today - timedelta(days=30)).isoformat())
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+    # then every tile reads those days: no open case, and the range stays in the form
+    assert "days=custom" in page.url
+    assert page.inner_text("#open-cases") == "0"
+    assert page.input_value("#period-from") == (today - timedelta(days=60)).isoformat()

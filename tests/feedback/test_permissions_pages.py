@@ -219,6 +219,7 @@ def member_urls(
         "workspace:member_resend": on_teammate,
         "workspace:member_deactivate": on_teammate,
         "workspace:channels": {},
+        "workspace:branding": {},
         "workspace:channel_test": on_endpoint,
         "workspace:channel_disable": on_endpoint,
         "privacy:settings": {},

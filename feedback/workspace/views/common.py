@@ -47,13 +47,19 @@ def validation_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
 
 
 def form_render(
-    request: HttpRequest, form: forms.BaseForm, *, title: str, back: str, **context: Any
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    title: str,
+    back: str,
+    template: str = "feedback/workspace/form.html",
+    **context: Any,
 ) -> HttpResponse:
     """The one create/edit page: a form, its errors (400 when it has any), a way back."""
     status = 400 if request.method == "POST" and form.errors else 200
     return render(
         request,
-        "feedback/workspace/form.html",
+        template,
         {"form": form, "title": title, "back": back, **context},
         status=status,
     )

@@ -180,3 +180,49 @@ def test_client_page_leads_to_the_comments_behind_its_health(
     assert explorer.status_code == 200
     body = explorer.content.decode()
     assert "moving our work to another firm" in body and "The invoice was late" not in body
+
+
+def test_a_custom_date_range_applies_to_every_tile(heard, admin_member, account_manager):
+    from feedback.dashboards.rollups import rollups_refresh_recent
+
+    # given four comments 70, 50, 20 and 10 days old, the firm-wide charts read from rollups
+    rollups_refresh_recent(days_back=400)
+    today = timezone.localdate()
+    first, last = today - timedelta(days=60), today - timedelta(days=15)
+    query = {"days": "custom", "from": first.isoformat(), "to": last.isoformat()}
+
+    for member in (admin_member, account_manager):  # rollups, then the base tables
+        # when the dashboard is asked for 60 to 15 days ago
+        response = browser_for(member).get(reverse("dashboards:overview"), query)
+
+        # then every tile counts the two comments of those days (50 and 20 days old)
+        ctx = response.context
+        assert ctx["filters"].custom and ctx["filters"].last_day == last
+        assert sum(row["total"] for row in ctx["charts"]["sentiment"]) == 2
+        assert sum(row["responses"] for row in ctx["charts"]["nps"]) == 2
+        assert ctx["kpis"].nps.sample_size == 2
+        assert ctx["promise_summary"][0]["mentions"] == 2
+        assert ctx["cases"]["open"] == 1  # the 20-day-old complaint's case, not the 10-day one
+        # the form shows the range, and the charts lead to the explorer over the same days
+        html = response.content.decode()
+        assert f'name="from" id="period-from" value="{first.isoformat()}"' in html
+        assert '<option value="custom" selected>' in html
+        assert (
+            f"from={first.isoformat()}&to={last.isoformat()}" in ctx["chart_links"]["emotions"][0]
+        )
+        # and so does the CSV export
+        export = browser_for(member).get(reverse("dashboards:export", args=["nps"]), query)
+        rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+        assert sum(int(r["responses"]) for r in rows) == 2
+
+
+def test_a_preset_wins_over_dates_and_reversed_dates_are_swapped(heard, admin_member):
+    from feedback.dashboards import selectors as sel
+
+    today = timezone.localdate()
+    old, recent = (today - timedelta(days=60)).isoformat(), (today - timedelta(days=15)).isoformat()
+    preset = sel.filters_from(admin_member, {"days": "30", "from": old, "to": recent})
+    swapped = sel.filters_from(admin_member, {"from": recent, "to": old})
+    assert not preset.custom and (preset.end - preset.start).days == 30
+    assert swapped.custom and swapped.last_day == today - timedelta(days=15)
+    assert timezone.localtime(swapped.start).date() == today - timedelta(days=60)
