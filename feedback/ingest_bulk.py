@@ -7,6 +7,7 @@ queued (on commit), the same (firm, source, external id) is one row whoever send
 often (the unique constraint decides, also between racing transactions), and a batch belongs to
 one firm."""
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -100,7 +101,12 @@ def feedback_ingest_many(*, candidates: list[Feedback]) -> list[tuple[int, bool]
 
 
 def _columns() -> list[Field]:
-    return [f for f in Feedback._meta.concrete_fields if not f.primary_key]
+    """The columns a bulk insert writes: not the key, not those the database computes."""
+    return [
+        f
+        for f in Feedback._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "generated", False)
+    ]
 
 
 def _insert(rows: list[Feedback], now: datetime) -> dict[tuple[int, str], int]:
@@ -113,14 +119,18 @@ def _insert(rows: list[Feedback], now: datetime) -> dict[tuple[int, str], int]:
     names = ", ".join(quote(f.column) for f in fields)
     jsons = [isinstance(f, JSONField) for f in fields]
     attnames = [f.attname for f in fields]
+    # Named after its columns: a connection opened before a migration that changed them
+    # makes a new staging table instead of reusing one of the old shape.
+    digest = hashlib.sha1(names.encode(), usedforsecurity=False).hexdigest()[:8]
+    staging = f"{STAGING}_{digest}"
     with connection.cursor() as cursor:
         # Created in the transaction (dropped with it on a rollback), emptied at each commit.
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ON COMMIT DELETE ROWS AS "  # noqa: S608
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "  # noqa: S608
             f"SELECT {names} FROM {table} WITH NO DATA"
         )
-        cursor.execute(f"TRUNCATE {STAGING}")
-        with cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN") as copy:
+        cursor.execute(f"TRUNCATE {staging}")
+        with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
             for row in rows:
                 row.created_at = row.analysis_updated_at = now
                 values = [getattr(row, name) for name in attnames]
@@ -129,7 +139,7 @@ def _insert(rows: list[Feedback], now: datetime) -> dict[tuple[int, str], int]:
                         values[i] = json.dumps(values[i], cls=DjangoJSONEncoder)
                 copy.write_row(values)
         cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM {STAGING} "  # noqa: S608
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} "  # noqa: S608
             "ORDER BY source_id, external_id "
             "ON CONFLICT (firm_id, source_id, external_id) DO NOTHING "
             "RETURNING id, source_id, external_id"
