@@ -112,8 +112,11 @@ def precisions_asked(value: str) -> list[str]:
     """`all` -> fp32, int8, bf16 (the ones this machine can run); `auto` -> the choice."""
     from nlp.precision import PRECISIONS, backend_available, cpu_flags, precision_choose
 
-    asked = list(PRECISIONS) if value == "all" else [v.strip() for v in value.split(",")]
     flags = cpu_flags()
+    auto = precision_choose("auto", flags=flags).precision
+    # `all`: the auto choice first, so engine_tps and the full path are what a worker runs here
+    everything = [auto, *(p for p in PRECISIONS if p != auto)]
+    asked = everything if value == "all" else [v.strip() for v in value.split(",")]
     out = []
     for p in asked:
         chosen = precision_choose(p, flags=flags, available=backend_available).precision
