@@ -1,15 +1,19 @@
 """NLP throughput, side by side in one run on the same texts (texts per second).
 
     CELERY_BROKER_URL=redis://... HF_HUB_OFFLINE=1 \\
-        .venv/bin/python bench/nlp_throughput.py [--n 1000] [--naive-n 200] [--quantize] \\
-        [--data-dir ../shared/data]
+        .venv/bin/python bench/nlp_throughput.py [--n 1000] [--naive-n 200] \\
+        [--precision auto|fp32|int8|bf16|all|fp32,bf16,...] [--repeat 3] [--data-dir ../shared/data]
 
 1. baseline: sentence-transformers `encode`, batched (embeddings only);
 2. naive: a transformers pipeline called one text at a time (on the first --naive-n texts);
-3. engine: `Engine.analyse` in batches (sentiment + emotions + themes, sentence level);
+3. engine: `Engine.analyse` in batches (sentiment + emotions + themes, sentence level), once per
+   precision asked for (`--precision`, default auto = what NLP_PRECISION picks on this CPU),
+   interleaved with the baseline `--repeat` times (medians), so a shared machine's load falls on
+   all of them alike;
 4. full path: feedback_ingest -> Celery (a real worker on the nlp queue) -> rows in the database.
-Then the fidelity of the engine's encoder (minimum cosines). The last line is one JSON object with
-baseline_tps, naive_tps, engine_tps, full_path_tps.
+Then the fidelity of each precision's encoder (mean and minimum cosines). The last line is one
+JSON object with baseline_tps, naive_tps, engine_tps, full_path_tps (for the first precision),
+each precision's engine texts/s and ratio, and the CPU.
 """
 
 import argparse
@@ -19,6 +23,7 @@ import random
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -94,6 +99,39 @@ def torch_layers(st, texts: list[str]):
     return torch.stack(out).numpy()
 
 
+def cpu_model() -> str:
+    for line in (
+        Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []
+    ):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def precisions_asked(value: str) -> list[str]:
+    """`all` -> fp32, int8, bf16 (the ones this machine can run); `auto` -> the choice."""
+    from nlp.precision import PRECISIONS, backend_available, cpu_flags, precision_choose
+
+    flags = cpu_flags()
+    auto = precision_choose("auto", flags=flags).precision
+    # `all`: the auto choice first, so engine_tps and the full path are what a worker runs here
+    everything = [auto, *(p for p in PRECISIONS if p != auto)]
+    asked = everything if value == "all" else [v.strip() for v in value.split(",")]
+    out = []
+    for p in asked:
+        chosen = precision_choose(p, flags=flags, available=backend_available).precision
+        if p not in (chosen, "auto"):
+            print(f"{p}: not available here, skipped", file=sys.stderr)
+            continue
+        if chosen not in out:
+            out.append(chosen)
+    return out
+
+
+def median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
 def timed(fn) -> float:
     started = time.perf_counter()
     fn()
@@ -167,11 +205,13 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--naive-n", type=int, default=200)
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--quantize", action="store_true")
+    parser.add_argument("--quantize", action="store_true", help="the older --precision int8")
+    parser.add_argument("--precision", default="auto", help="auto, fp32, int8, bf16, all, a,b")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds (medians)")
     parser.add_argument("--skip-full-path", action="store_true")
     args = parser.parse_args()
     if args.quantize:
-        os.environ["NLP_QUANTIZE"] = "1"
+        args.precision = "int8"
 
     own_database("nlp")
     from sentence_transformers import SentenceTransformer
@@ -189,8 +229,6 @@ def main() -> None:
 
     st = SentenceTransformer(path, device="cpu")
     st.encode(texts[:32])
-    baseline_s = timed(lambda: st.encode(texts, batch_size=64, show_progress_bar=False))
-    print(f"baseline: {len(texts) / baseline_s:.1f} texts/s", file=sys.stderr)
 
     naive = pipeline("feature-extraction", model=path, tokenizer=path, device="cpu")
     naive_texts = texts[: args.naive_n]
@@ -198,41 +236,102 @@ def main() -> None:
     naive_s = timed(lambda: [naive(t) for t in naive_texts])
     print(f"naive: {len(naive_texts) / naive_s:.1f} texts/s", file=sys.stderr)
 
-    engine = engine_get(EngineConfig.from_settings())
-    engine.analyse(texts[:32], [THEMES] * 32)
-    engine_s = timed(lambda: engine.analyse(texts, [THEMES] * len(texts)))
-    print(f"engine: {len(texts) / engine_s:.1f} texts/s", file=sys.stderr)
+    precisions = precisions_asked(args.precision)
+    os.environ["NLP_PRECISION"] = precisions[0]  # the full path's worker runs the first one
+    engines = {
+        p: engine_get(replace(EngineConfig.from_settings(), precision=p)) for p in precisions
+    }
+    for engine in engines.values():
+        engine.analyse(texts[:32], [THEMES] * 32)
+    runs: dict[str, list[float]] = {"baseline": [], **{p: [] for p in engines}}
+    for round_ in range(args.repeat):
+        runs["baseline"].append(
+            timed(lambda: st.encode(texts, batch_size=64, show_progress_bar=False))
+        )
+        for p, engine in engines.items():
+            runs[p].append(timed(lambda e=engine: e.analyse(texts, [THEMES] * len(texts))))
+        print(
+            f"round {round_ + 1}: "
+            + " ".join(f"{k} {len(texts) / v[-1]:.1f}" for k, v in runs.items())
+            + " texts/s",
+            file=sys.stderr,
+        )
+    baseline_s = median(runs["baseline"])
+    by_precision = {p: len(texts) / median(runs[p]) for p in engines}
 
     # Fidelity: the final embedding against sentence-transformers (whole texts), and every
     # layer the heads read (3-6) against the transformers model in torch (the sentences the
-    # engine encodes), as minimum cosines over 200 texts.
+    # engine encodes), as mean and minimum cosines over 200 texts, per precision.
     sample = texts[:200]
     ref = st.encode(sample, normalize_embeddings=True)
-    enc = engine.encoder.encode_segments(sample).layers[:, -1, :]
-    cosine = float(np.min(np.sum(ref * normalise_rows(enc), axis=1)))
     sentences = prepare(sample).flat
-    ours, theirs = engine.encoder.encode_segments(sentences).layers, torch_layers(st, sentences)
-    layer_cosines = [
-        float(np.min(np.sum(normalise_rows(ours[:, k]) * normalise_rows(theirs[:, k]), axis=1)))
-        for k in range(ours.shape[1])
-    ]
-
+    theirs = torch_layers(st, sentences)
+    fidelity = {}
+    for p, engine in engines.items():
+        enc = engine.encoder.encode_segments(sample).layers[:, -1, :]
+        whole = np.sum(ref * normalise_rows(enc), axis=1)
+        ours = engine.encoder.encode_segments(sentences).layers
+        layer = [
+            np.sum(normalise_rows(ours[:, k]) * normalise_rows(theirs[:, k]), axis=1)
+            for k in range(ours.shape[1])
+        ]
+        fidelity[p] = {
+            "mean_cosine": round(float(whole.mean()), 5),
+            "min_cosine": round(float(whole.min()), 5),
+            "layer_min_cosines": [round(float(c.min()), 4) for c in layer],
+        }
+    engine = engines[precisions[0]]
     full_s = float("nan") if args.skip_full_path else full_path(texts)
     tps = {
         "baseline_tps": len(texts) / baseline_s,
         "naive_tps": len(naive_texts) / naive_s,
-        "engine_tps": len(texts) / engine_s,
+        "engine_tps": by_precision[precisions[0]],
         "full_path_tps": len(texts) / full_s,
     }
     for key, value in tps.items():
         print(f"{key:14s} {value:8.1f} texts/s  {value / tps['baseline_tps']:.2f}x baseline")
-    print(
-        f"engine min cosine to sentence-transformers (whole texts, 200): {cosine:.4f}; "
-        f"per layer 1-6 ({len(sentences)} sentences): "
-        + " ".join(f"{c:.4f}" for c in layer_cosines)
-        + f"; quantized={engine.encoder.quantized}"
+    from nlp.precision import cpu_flags, precision_resolve
+
+    print(f"CPU: {cpu_model()}; {precision_resolve('auto').reason}")
+    print("| precision | engine texts/s | x baseline | mean cosine | min cosine | layer 1-6 min |")
+    for p, value in by_precision.items():
+        f = fidelity[p]
+        print(
+            f"| {p} | {value:.1f} | {value / tps['baseline_tps']:.2f}x | {f['mean_cosine']:.4f} "
+            f"| {f['min_cosine']:.4f} | {' '.join(f'{c:.4f}' for c in f['layer_min_cosines'])} |"
+        )
+    best = max(by_precision, key=by_precision.__getitem__)
+    ratio = by_precision[best] / tps["baseline_tps"]
+    print(f"engine/baseline ratio, best precision ({best}): {ratio:.2f}x (goal 3x on VNNI/AMX)")
+    flags = sorted(
+        cpu_flags()
+        & {
+            "avx2",
+            "avx512f",
+            "avx512_vnni",
+            "avx512_bf16",
+            "amx_tile",
+            "amx_int8",
+            "amx_bf16",
+            "avx_vnni",
+        }
     )
-    print(json.dumps({k: round(v, 2) for k, v in tps.items()}))
+    print(
+        json.dumps(
+            {
+                **{k: round(v, 2) for k, v in tps.items()},
+                "precision": precisions[0],
+                "engine_tps_by_precision": {k: round(v, 2) for k, v in by_precision.items()},
+                "engine_ratio_by_precision": {
+                    k: round(v / tps["baseline_tps"], 2) for k, v in by_precision.items()
+                },
+                "fidelity": fidelity,
+                "repeat": args.repeat,
+                "cpu": cpu_model(),
+                "cpu_flags": flags,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

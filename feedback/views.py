@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.templatetags.static import static
 
+from feedback.readiness import readiness_details
 from feedback.selectors import client_list, feedback_list
 
 
@@ -20,7 +21,8 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: the database and the broker are reachable."""
+    """Readiness: the database and the broker are reachable; `details` says what the other
+    apps report (nlp: the encoder precision chosen for this CPU)."""
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -36,7 +38,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
         checks["broker"] = f"error: {exc.__class__.__name__}"
     ready = all(v == "ok" for v in checks.values())
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
+        {"status": "ok" if ready else "unavailable", **checks, "details": readiness_details()},
+        status=200 if ready else 503,
     )
 
 

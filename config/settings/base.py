@@ -283,7 +283,10 @@ AXES_VERBOSE = False  # no banner on every manage.py command
 # --- nlp: engine options (nlp/) ---
 # Cosine threshold for zero-shot brand-promise matching (None = the engine's calibrated default).
 NLP_THEME_THRESHOLD = env.float("NLP_THEME_THRESHOLD", default=None)
-# int8 dynamic quantisation of the encoder's linear layers (see nlp/MODEL_CARD.md for fidelity).
+# The encoder's precision: auto (chosen from the CPU's instruction sets at start-up), fp32, int8
+# or bf16 (nlp/precision.py; speed and fidelity per CPU in nlp/MODEL_CARD.md). Unset, the older
+# NLP_QUANTIZE=true still means int8.
+NLP_PRECISION = env("NLP_PRECISION", default="")
 NLP_QUANTIZE = env.bool("NLP_QUANTIZE", default=False)
 # JSON objects mapping a configured model's label names to ours, e.g. {"LABEL_0": "negative"}.
 NLP_SENTIMENT_LABEL_MAP = env.json("NLP_SENTIMENT_LABEL_MAP", default={})

@@ -11,3 +11,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 # The webhook tests post to receivers on loopback (production refuses such targets).
 WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+# Exact fp32 numbers in tests whatever the CPU (the other precisions are tested explicitly).
+NLP_PRECISION = "fp32"

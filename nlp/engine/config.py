@@ -34,7 +34,9 @@ class EngineConfig:
     sentiment_label_map: dict[str, str] = field(default_factory=dict)
     emotion_label_map: dict[str, str] = field(default_factory=dict)
     theme_threshold: float | None = None
-    quantize: bool = False
+    # fp32, int8, bf16 or auto (nlp/precision.py); the bare config is exact fp32, the settings'
+    # default is auto.
+    precision: str = "fp32"
     batch_size: int = 64
 
     @property
@@ -44,6 +46,8 @@ class EngineConfig:
     @classmethod
     def from_settings(cls) -> "EngineConfig":
         from django.conf import settings
+
+        from nlp.precision import precision_setting
 
         if not settings.configured:
             return cls()
@@ -59,6 +63,6 @@ class EngineConfig:
             sentiment_label_map=mapping("NLP_SENTIMENT_LABEL_MAP"),
             emotion_label_map=mapping("NLP_EMOTION_LABEL_MAP"),
             theme_threshold=getattr(settings, "NLP_THEME_THRESHOLD", None),
-            quantize=bool(getattr(settings, "NLP_QUANTIZE", False)),
+            precision=precision_setting(),
             batch_size=int(getattr(settings, "NLP_BATCH_SIZE", 64) or 64),
         )

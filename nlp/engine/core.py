@@ -37,6 +37,7 @@ from nlp.engine.themes import (
     Theme,
     normalise_rows,
 )
+from nlp.precision import precision_resolve
 
 if TYPE_CHECKING:
     from nlp.inference import EncodedSegments, HFClassifier
@@ -60,7 +61,8 @@ class Engine:
         encoder_name = (
             inference.embedded_encoder_path() if config.embedded_encoder else config.encoder
         )
-        self.encoder = inference.encoder_get(encoder_name, quantize=config.quantize)
+        self.precision = precision_resolve(config.precision)  # from the CPU's flags; logged
+        self.encoder = inference.encoder_get(encoder_name, precision=self.precision.precision)
         self.encoder.batch_size = config.batch_size
         self.sentiment_head = self.emotion_head = None
         self.sentiment_clf = self.emotion_clf = None
@@ -111,6 +113,7 @@ class Engine:
         return {
             "encoder": EMBEDDED_ENCODER if self.config.embedded_encoder else self.config.encoder,
             "quantized": self.encoder.quantized,
+            "precision": self.encoder.precision,
             "sentiment": head_info(self.sentiment_head, self.sentiment_clf),
             "emotion": head_info(self.emotion_head, self.emotion_clf),
             "themes": {

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -19,36 +22,74 @@ class EncodedSegments:
     tokens: np.ndarray  # (n,) int
 
 
+def _ort_session(graph: Path) -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3  # errors only
+    # Idle threads sleep instead of spinning: as fast here, and the CPU they would burn
+    # goes to the database and the other processes on the same cores.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+
+
+class OpenVINOSession:
+    """The cached ONNX graph compiled by OpenVINO's CPU plugin with bf16 inference precision
+    (AMX tiles / AVX-512 BF16 kernels); answers `run` like an ONNX Runtime session."""
+
+    def __init__(self, graph: Path):
+        import openvino
+
+        self.compiled = openvino.Core().compile_model(
+            str(graph),
+            "CPU",
+            {"INFERENCE_PRECISION_HINT": "bf16", "PERFORMANCE_HINT": "LATENCY"},
+        )
+        self.request = self.compiled.create_infer_request()
+        self.lock = threading.Lock()  # one infer request: callers take turns
+
+    def run(self, _outputs: None, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        with self.lock:
+            return [np.array(self.request.infer(feeds)[0], dtype=np.float32, copy=True)]
+
+
 class Encoder:
     """A transformer encoder giving every hidden layer's mean pooling in one forward pass.
 
     The last layer's mean, L2-normalised, is exactly the sentence-transformers embedding of
     all-MiniLM-L6-v2 (Transformer -> mean Pooling -> Normalize), so one pass serves the heads
     (several layers) and the theme matcher (the embedding). It runs on ONNX Runtime with the
-    fused graph of `onnx_encoder_build`: the same numbers as the transformers model (fp32).
+    fused graph of `onnx_encoder_build`: the same numbers as the transformers model (fp32),
+    or that graph in int8 or bf16 (`precision`, chosen by nlp/precision.py).
     """
 
-    def __init__(self, name_or_path: str, *, quantize: bool = False, batch_size: int = 64):
-        import onnxruntime
+    def __init__(
+        self,
+        name_or_path: str,
+        *,
+        precision: str = "fp32",
+        quantize: bool = False,
+        batch_size: int = 64,
+    ):
+        """`precision` is fp32 or int8 (ONNX Runtime) or bf16 (OpenVINO, on AMX/AVX-512 BF16;
+        see nlp/precision.py); `quantize=True` is the older spelling of int8."""
         from transformers import AutoConfig, AutoTokenizer
 
+        precision = "int8" if quantize else precision
+        if precision not in ("fp32", "int8", "bf16"):
+            raise ValueError(f"unknown precision {precision!r}")
         path = transformer_dir(name_or_path)
         self.name = name_or_path
         self.tokenizer = AutoTokenizer.from_pretrained(path)
-        options = onnxruntime.SessionOptions()
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.log_severity_level = 3  # errors only
-        # Idle threads sleep instead of spinning: as fast here, and the CPU they would burn
-        # goes to the database and the other processes on the same cores.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.graph = onnx_encoder_build(path, quantize=quantize)
-        self.session = onnxruntime.InferenceSession(
-            str(self.graph),
-            options,
-            providers=["CPUExecutionProvider"],
+        # bf16 compiles the fp32 graph: OpenVINO converts the weights and runs bf16 kernels.
+        self.graph = onnx_encoder_build(path, quantize=precision == "int8")
+        self.session: Any = (
+            OpenVINOSession(self.graph) if precision == "bf16" else _ort_session(self.graph)
         )
         config = AutoConfig.from_pretrained(path)
-        self.quantized = quantize
+        self.precision = precision
+        self.quantized = precision == "int8"
         self.batch_size = batch_size
         self.hidden = int(config.hidden_size)
         self.n_layers = int(config.num_hidden_layers)
@@ -83,10 +124,10 @@ class Encoder:
         return EncodedSegments(layers[rows], tokens[rows])
 
 
-def encoder_get(name_or_path: str, *, quantize: bool = False) -> Encoder:
-    """The process-wide encoder for this name, loaded once (thread-safe, lock-protected)."""
-    key = ("encoder", f"{name_or_path}|q={quantize}")
+def encoder_get(name_or_path: str, *, precision: str = "fp32") -> Encoder:
+    """The process-wide encoder for this name and precision, loaded once (lock-protected)."""
+    key = ("encoder", f"{name_or_path}|p={precision}")
     with LOCK:
         if key not in CACHE:
-            CACHE[key] = Encoder(name_or_path, quantize=quantize)
+            CACHE[key] = Encoder(name_or_path, precision=precision)
         return CACHE[key]

@@ -62,7 +62,8 @@ def features(
     key = hashlib.sha1(
         ("\n".join(split.texts) + encoder.name).encode(), usedforsecurity=False
     ).hexdigest()[:12]
-    path = cache_dir / f"{name}-{key}{'-q' if encoder.quantized else ''}.npy"
+    suffix = {"fp32": "", "int8": "-q"}.get(encoder.precision, f"-{encoder.precision}")
+    path = cache_dir / f"{name}-{key}{suffix}.npy"
     if path.exists():
         return np.load(path).astype(np.float32)
     cache_dir.mkdir(parents=True, exist_ok=True)

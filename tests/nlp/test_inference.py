@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from nlp.inference import Encoder, embedded_encoder_path, onnx_encoder_build
+from nlp.inference import embedded_encoder_path, encoder_get, onnx_encoder_build
+from nlp.precision import backend_available, cpu_flags, precision_choose
 
 SENTENCES = [
     "They replied within the hour.",
@@ -61,7 +62,7 @@ def test_fp32_graph_gives_the_transformers_poolings_on_every_layer(nlp_engine, r
     # then every layer the heads read (3-6) and the embedding (6) are the same numbers
     assert ours.layers.shape == reference.shape
     np.testing.assert_allclose(ours.layers, reference, atol=2e-4)
-    assert not nlp_engine.encoder.quantized
+    assert not nlp_engine.encoder.quantized and nlp_engine.encoder.precision == "fp32"
 
 
 def test_identical_texts_are_encoded_once_and_keep_their_positions(nlp_engine):
@@ -78,14 +79,37 @@ def test_identical_texts_are_encoded_once_and_keep_their_positions(nlp_engine):
     assert enc.tokens[3] == 2  # [CLS] [SEP]
 
 
+def _mean_cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(
+        np.mean(np.sum(a * b, axis=2) / np.linalg.norm(a, axis=2) / np.linalg.norm(b, axis=2))
+    )
+
+
 def test_int8_graph_stays_within_the_fidelity_bar(reference):
-    # given the opt-in int8 encoder (NLP_QUANTIZE)
-    encoder = Encoder(embedded_encoder_path(), quantize=True)
+    # given the int8 encoder (NLP_PRECISION=int8, or the older NLP_QUANTIZE)
+    encoder = encoder_get(embedded_encoder_path(), precision="int8")
     # when
     ours = encoder.encode_segments(SENTENCES)
-    # then every layer keeps a cosine of at least 0.99 to fp32
-    assert encoder.quantized
+    # then every layer keeps a cosine of at least 0.99 to fp32, 0.998 on average
+    assert encoder.quantized and encoder.precision == "int8"
     assert _min_cosines(ours.layers, reference).min() >= 0.99
+    assert _mean_cosine(ours.layers, reference) >= 0.998
+
+
+@pytest.mark.skipif(
+    precision_choose("bf16", flags=cpu_flags()).precision != "bf16",
+    reason="bf16 needs AMX or AVX-512 BF16 and OpenVINO",
+)
+def test_bf16_on_amx_gives_the_fp32_numbers_within_the_bar(reference):
+    # given the bf16 encoder (OpenVINO compiling the cached fp32 graph for AMX)
+    encoder = encoder_get(embedded_encoder_path(), precision="bf16")
+    # when
+    ours = encoder.encode_segments(SENTENCES)
+    # then every layer keeps a cosine of at least 0.999 to fp32 (measured: 0.9999)
+    assert encoder.precision == "bf16" and not encoder.quantized
+    assert backend_available("bf16")
+    assert _min_cosines(ours.layers, reference).min() >= 0.999
+    assert not np.allclose(ours.layers, reference, atol=1e-5)  # it really is not fp32
 
 
 def test_the_graph_is_built_once_and_reused(nlp_engine):

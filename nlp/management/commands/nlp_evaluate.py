@@ -34,7 +34,7 @@ def card_update(metrics: dict[str, float], models: dict[str, Any], card: Path = 
     rows = "\n".join(f"| `{k}` | {v:.4f} |" for k, v in metrics.items())
     block = (
         f"Measured by `manage.py nlp_evaluate` with encoder `{models['encoder']}` "
-        f"(quantized: {models['quantized']}).\n\n| metric | value |\n|---|---|\n{rows}"
+        f"(precision: {models.get('precision', 'fp32')}).\n\n| metric | value |\n|---|---|\n{rows}"
     )
     text = card.read_text() if card.exists() else "# Model card\n"
     card.write_text(_block_replace(text, BEGIN, END, block))
