@@ -78,7 +78,7 @@ def _subpart(part: Part, keep: bool) -> Part:
     f = part.features
     rows = np.flatnonzero(np.isin(f.owner, docs))
     clause_rows = np.flatnonzero(np.isin(f.clause_owner, rows))
-    row_index = {r: k for k, r in enumerate(rows)}
+    row_index = {int(r): k for k, r in enumerate(rows)}
     sub = replace(
         f,
         owner=np.asarray([index[int(d)] for d in f.owner[rows]], dtype=np.int64),
