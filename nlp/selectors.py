@@ -17,8 +17,9 @@ CORRECTION_CHARS = 1000
 
 def themes_by_firm(firm_ids: set[int]) -> dict[int, list[Theme]]:
     """Each firm's active brand promises, taught by its people's theme corrections: the texts
-    confirmed to speak to a promise become examples, the texts denied become counter-examples
-    (the most recent CORRECTIONS_PER_THEME of each)."""
+    confirmed to speak to a promise become extra prototypes, the texts denied counter-examples
+    (the most recent CORRECTIONS_PER_THEME of each), and with enough of both the engine fits the
+    promise a classifier (nlp/engine/promise_model.py)."""
     taught: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     newest_first = Window(
         RowNumber(),
@@ -42,9 +43,10 @@ def themes_by_firm(firm_ids: set[int]) -> dict[int, list[Theme]]:
             Theme(
                 bp.name,
                 bp.description,
-                (*examples, *confirmed),
+                examples,
                 key=bp.pk,
                 counter_examples=tuple(denied),
+                confirmed=tuple(confirmed),
             )
         )
     return themes

@@ -18,6 +18,13 @@ from nlp.engine.config import EMBEDDED_ENCODER, SENTIMENT_ALIASES, EngineConfig
 from nlp.engine.features import Prepared, pool_documents, prepare
 from nlp.engine.labels import EMOTION_LABELS, ConfigurationError, label_matrix, neutral, no_emotion
 from nlp.engine.polarity import polarity_load, toward
+from nlp.engine.promise_model import (
+    MIN_CONFIRMED,
+    PromiseModel,
+    matching_embeddings,
+    models_build,
+    taught_hits,
+)
 from nlp.engine.promises import MatchSettings, hits, polarity, scored
 from nlp.engine.result import (
     SENTIMENT_LABELS,
@@ -100,6 +107,7 @@ class Engine:
         # trained on the embedded encoder's layers: useless on another encoder
         self.polarity = polarity_load() if config.embedded_encoder else None
         self._themes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._promise_models: dict[tuple[str, ...], list[PromiseModel | None]] = {}
         self.models = self._models()
         self.version = self._version()
 
@@ -117,7 +125,7 @@ class Engine:
             "sentiment": head_info(self.sentiment_head, self.sentiment_clf),
             "emotion": head_info(self.emotion_head, self.emotion_clf),
             "themes": {
-                "method": "zero-shot cosine, clauses, top-theme floor",
+                "method": "zero-shot cosine, clauses, top-theme floor, per-firm classifier",
                 "threshold": self.match_settings.threshold,
                 "floor": self.match_settings.floor,
                 "margin": self.match_settings.margin,
@@ -147,6 +155,20 @@ class Engine:
                 self._themes.pop(next(iter(self._themes)))
             self._themes[key] = (emb[: len(protos)], emb[len(protos) :])
         return self._themes[key]
+
+    def _models_of(
+        self, themes: list[Theme], theme_emb: list[tuple[np.ndarray, np.ndarray]]
+    ) -> list[PromiseModel | None]:
+        """The firm's per-promise classifiers (nlp/engine/promise_model.py), cached by its
+        promise list; none where no promise has enough corrections to learn from."""
+        if all(len(t.confirmed) < MIN_CONFIRMED for t in themes):
+            return [None] * len(themes)
+        key = tuple(t.fingerprint() for t in themes)
+        if key not in self._promise_models:
+            if len(self._promise_models) >= THEME_CACHE_SIZE:
+                self._promise_models.pop(next(iter(self._promise_models)))
+            self._promise_models[key] = models_build(themes, theme_emb)
+        return self._promise_models[key]
 
     def analyse(self, texts: list[str], themes: Sequence[Sequence[Theme | dict]]) -> list[Result]:
         """Analyse every text against its own theme list (themes[i] for texts[i]), one encoder
@@ -270,8 +292,9 @@ class Engine:
             return []
         clause_emb, clause_sent, clause_owner = clauses
         theme_emb = [self._theme_embeddings(t) for t in themes]
-        s = scored(emb, clause_emb, clause_owner, theme_emb)
-        found = hits(s, self.match_settings)
+        models = self._models_of(themes, theme_emb)
+        s = scored(emb, clause_emb, clause_owner, matching_embeddings(themes, theme_emb, models))
+        found = taught_hits(hits(s, self.match_settings), models, emb, clause_emb, clause_owner)
         out = []
         for j, theme in enumerate(themes):
             rows = np.flatnonzero(found[:, j])

@@ -7,7 +7,8 @@ all-MiniLM-L6-v2 on nlp/engine/theme_calibration.json; settings NLP_THEME_THRESH
 
 People's corrections teach a firm's themes without retraining: texts confirmed to speak to a
 promise are extra prototypes, and texts marked as not speaking to it are counter-examples: a
-sentence closer to a counter-example than to every prototype does not mention the theme.
+sentence closer to a counter-example than to every prototype does not mention the theme. With
+enough of both, a per-firm classifier learns from them too (nlp/engine/promise_model.py).
 """
 
 import hashlib
@@ -31,6 +32,8 @@ class Theme:
     examples: tuple[str, ...] = field(default_factory=tuple)
     key: Any = None
     counter_examples: tuple[str, ...] = field(default_factory=tuple)
+    # texts a firm's people confirmed: extra prototypes, and what its classifier learns from
+    confirmed: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
     def coerce(cls, value: "Theme | dict") -> "Theme":
@@ -39,24 +42,29 @@ class Theme:
         return cls(
             name=str(value["name"]),
             description=str(value.get("description") or ""),
-            examples=tuple(str(e) for e in value.get("examples") or () if str(e).strip()),
+            examples=_texts(value.get("examples")),
             key=value.get("key", value.get("id")),
-            counter_examples=tuple(
-                str(e) for e in value.get("counter_examples") or () if str(e).strip()
-            ),
+            counter_examples=_texts(value.get("counter_examples")),
+            confirmed=_texts(value.get("confirmed")),
         )
 
     def prototypes(self) -> list[str]:
         head = f"{self.name}: {self.description}" if self.description else self.name
         # the description alone too: "Name: ..." pulls every sentence toward the name's words
         alone = [self.description] if self.description else []
-        return [head, *alone, *self.examples]
+        return [head, *alone, *self.examples, *self.confirmed]
 
     def fingerprint(self) -> str:
         return hashlib.sha1(
-            "\x1f".join([*self.prototypes(), "\x1e", *self.counter_examples]).encode(),
+            "\x1f".join(
+                [*self.prototypes(), "\x1e", *self.counter_examples, "\x1d", *self.confirmed]
+            ).encode(),
             usedforsecurity=False,
         ).hexdigest()
+
+
+def _texts(values: Any) -> tuple[str, ...]:
+    return tuple(str(e) for e in values or () if str(e).strip())
 
 
 def normalise_rows(x: np.ndarray) -> np.ndarray:

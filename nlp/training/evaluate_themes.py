@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from django.core.management.base import OutputWrapper
 
 from nlp.engine.features import prepare
 from nlp.engine.polarity import toward
+from nlp.engine.promise_model import PromiseModel, taught_hits
 from nlp.engine.promises import MatchSettings, hits, polarity, scored
 from nlp.engine.result import SENTIMENT_LABELS
 from nlp.engine.themes import Theme, normalise_rows
@@ -66,6 +66,13 @@ class Laptops:
     texts: list[str]
     reviews: list[str]
     gold: list[dict[int, str]]  # per sentence: theme index -> polarity (one polarity only)
+
+
+@dataclass
+class Taught:
+    models: list[PromiseModel | None]
+    high: float
+    low: float
 
 
 def _theme_of(category: str) -> list[int]:
@@ -139,15 +146,30 @@ def features(engine: "Engine", texts: list[str], themes: list[Theme]) -> Feature
 
 
 def predict(
-    f: Features, n_docs: int, settings: MatchSettings, old: bool = False
+    f: Features,
+    n_docs: int,
+    settings: MatchSettings,
+    old: bool = False,
+    taught: "Taught | None" = None,
 ) -> list[dict[int, str]]:
     """Per document: theme index -> predicted polarity toward it (as `Engine._match` does);
-    old: the matcher of before (its prototypes, the sentence's sentiment)."""
+    old: the matcher of before (its prototypes, the sentence's sentiment); taught: the firm's
+    per-promise classifiers and their HIGH / LOW (nlp/engine/promise_model.py)."""
     if old:
         f = replace(f, theme_emb=f.old_theme_emb, toward=f.sent, clause_emb=f.clause_emb[:0],
                     clause_sent=f.clause_sent[:0], clause_owner=f.clause_owner[:0])  # fmt: skip
     s = scored(f.emb, f.clause_emb, f.clause_owner, f.theme_emb)
     found = hits(s, settings)
+    if taught is not None:
+        found = taught_hits(
+            found,
+            taught.models,
+            f.emb,
+            f.clause_emb,
+            f.clause_owner,
+            high=taught.high,
+            low=taught.low,
+        )
     out: list[dict[int, str]] = [{} for _ in range(n_docs)]
     rows_of: dict[tuple[int, int], list[int]] = {}
     for r, j in zip(*np.nonzero(found), strict=True):
@@ -198,17 +220,34 @@ def polarity_given_theme(f: Features, gold: list[dict[int, str]]) -> dict[str, f
     return {k: v / max(total, 1) for k, v in right.items()}
 
 
-def evaluate_laptops(engine: "Engine", data_dir: Path) -> dict[str, dict[str, float]]:
-    """{"old": ..., "new": ...} test-half figures, and the settings chosen on the tune half."""
+def laptop_themes() -> list[Theme]:
+    return [Theme(name=n, description=d, examples=tuple(e)) for n, d, e, _ in THEMES]
+
+
+@dataclass
+class Part:
+    features: Features
+    gold: list[dict[int, str]]
+    texts: list[str]
+    reviews: list[str]
+
+
+def laptop_parts(engine: "Engine", data_dir: Path) -> dict[str, Part]:
+    """The tune and test halves (split by review), with the matcher's features."""
     data = laptops(data_dir)
-    themes = [Theme(name=n, description=d, examples=tuple(e)) for n, d, e, _ in THEMES]
-    parts: dict[str, tuple[Features, list]] = {}
+    parts = {}
     for part in ("tune", "test"):
         idx = [i for i, r in enumerate(data.reviews) if part_of(r) == part]
-        f = features(engine, [data.texts[i] for i in idx], themes)
-        parts[part] = (f, [data.gold[i] for i in idx])
+        texts = [data.texts[i] for i in idx]
+        f = features(engine, texts, laptop_themes())
+        parts[part] = Part(f, [data.gold[i] for i in idx], texts, [data.reviews[i] for i in idx])
+    return parts
+
+
+def evaluate_laptops(engine: "Engine", parts: dict[str, Part]) -> dict[str, dict[str, float]]:
+    """{"old": ..., "new": ...} test-half figures, and the settings chosen on the tune half."""
     old = MatchSettings(OLD_THRESHOLD, OLD_THRESHOLD, margin=0.0, clauses=False)
-    tune_f, tune_gold = parts["tune"]
+    tune_f, tune_gold = parts["tune"].features, parts["tune"].gold
     best, best_f1 = old, -1.0
     grid = itertools.product(GRID_THRESHOLD, GRID_FLOOR_GAP, GRID_MARGIN, (1, 0))
     for threshold, gap, margin, clauses in grid:
@@ -221,7 +260,7 @@ def evaluate_laptops(engine: "Engine", data_dir: Path) -> dict[str, dict[str, fl
         (replace(old, threshold=t, floor=t) for t in GRID_THRESHOLD),
         key=lambda o: scores(tune_gold, predict(tune_f, len(tune_gold), o, old=True))["micro_f1"],
     )
-    test_f, test_gold = parts["test"]
+    test_f, test_gold = parts["test"].features, parts["test"].gold
     result = {
         name: scores(test_gold, predict(test_f, len(test_gold), s, old=name.startswith("old")))
         for name, s in (
@@ -245,46 +284,3 @@ def evaluate_laptops(engine: "Engine", data_dir: Path) -> dict[str, dict[str, fl
         "test_sentences": len(test_gold),
     }
     return result
-
-
-CARD_BEGIN, CARD_END = "<!-- themes:begin -->", "<!-- themes:end -->"
-
-
-def card_block(result: dict[str, dict[str, float]]) -> str:
-    """The model card's laptop table: old and new matcher side by side on the test half."""
-    columns = ["old", "old_tuned_threshold", "new", "new_engine_defaults"]
-    keys = [k for k in result["old"] if k in result["new"]]
-    rows = "\n".join(
-        f"| {k} | " + " | ".join(f"{result[c][k]:.3f}" for c in columns) + " |" for k in keys
-    )
-    chosen = result["chosen"]
-    return (
-        f"{CARD_BEGIN}\nMeasured by `manage.py nlp_evaluate --suite laptops`: test half, "
-        f"{chosen['test_sentences']:.0f} sentences (settings chosen on the tune half, "
-        f"{chosen['tune_sentences']:.0f} sentences: threshold {chosen['threshold']}, floor "
-        f"{chosen['floor']}, margin {chosen['margin']}, clauses {bool(chosen['clauses'])}; "
-        f"old: threshold 0.35, tuned {chosen['old_tuned_threshold']}).\n\n"
-        f"| metric | {' | '.join(columns)} |\n|---|{'---|' * len(columns)}\n{rows}\n{CARD_END}"
-    )
-
-
-def laptops_command(
-    stdout: OutputWrapper, data_dir: Path, output: Path | None, card: Path | None
-) -> None:
-    """What `nlp_evaluate --suite laptops` does: print, write JSON, replace the card block."""
-    import json
-    import re
-
-    from nlp.engine.core import engine_get
-
-    result = evaluate_laptops(engine_get(), data_dir)
-    for name, figures in result.items():
-        stdout.write(f"{name}: " + ", ".join(f"{k} {v:.4f}" for k, v in figures.items()))
-    if output:
-        output.write_text(json.dumps(result, indent=2) + "\n")
-    if card is not None:
-        text = card.read_text()
-        if CARD_BEGIN not in text:
-            text += f"\n{CARD_BEGIN}\n{CARD_END}\n"
-        pattern = re.escape(CARD_BEGIN) + ".*?" + re.escape(CARD_END)
-        card.write_text(re.sub(pattern, lambda _: card_block(result), text, flags=re.S))

@@ -103,7 +103,7 @@ class Command(BaseCommand):
             self._topics(data_dir, output, no_card=no_card)
             return
         if suite == "laptops":
-            from nlp.training.evaluate_themes import laptops_command
+            from nlp.training.laptops_report import laptops_command
 
             if data_dir is None:
                 raise CommandError("give --data-dir (the folder that holds semeval2016-laptops)")
