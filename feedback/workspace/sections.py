@@ -20,6 +20,12 @@ SECTIONS: list[Section] = [
     Section("Contacts", "workspace:contacts", "The people at your clients."),
     Section("Engagements", "workspace:engagements", "Matters and projects."),
     Section("Import clients and contacts", "workspace:import", "From a CSV file.", (Role.ADMIN,)),
+    Section(
+        "Branding",
+        "workspace:branding",
+        "Your firm's name, colour and logo on the pages clients see.",
+        (Role.ADMIN,),
+    ),
     Section("Members and roles", "workspace:members", "Who works in Earshot, and as what."),
     Section("Flag rules", "review:rules", "What opens a case for follow-up."),
     Section(

@@ -16,9 +16,11 @@ pytestmark = pytest.mark.django_db
 def test_the_index_lists_what_each_role_may_open(admin_member, analyst):
     admin_page = browser_for(admin_member).get(reverse("workspace:index")).content.decode()
     analyst_page = browser_for(analyst).get(reverse("workspace:index")).content.decode()
-    for label in ("Brand promises", "Members and roles", "Flag rules", "API keys"):
+    for label in ("Brand promises", "Members and roles", "Flag rules", "API keys", "Branding"):
         assert label in admin_page
     assert "Notification channels" not in analyst_page and "API keys" not in analyst_page
+    assert reverse("workspace:branding") in admin_page
+    assert reverse("workspace:branding") not in analyst_page
     assert reverse("review:api_keys") in admin_page and reverse("review:rules") in admin_page
 
 
