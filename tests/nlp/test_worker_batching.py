@@ -72,9 +72,7 @@ def test_the_claim_tops_up_with_the_oldest_pending_items(api_source):
     assert Feedback.objects.get(pk=a.pk).analysis_attempts == 1
 
 
-def test_the_rules_of_a_batch_cost_the_same_queries_whatever_its_size(
-    nlp_engine, api_source, firm
-):
+def test_the_rules_of_a_batch_cost_the_same_queries_whatever_its_size(nlp_engine, api_source, firm):
     # given a firm whose default rules exist, and two batches of different sizes no rule flags
     rule_defaults_ensure(firm=firm)
     counts = []
