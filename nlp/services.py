@@ -11,8 +11,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from celery import current_app
-from django.db import OperationalError, transaction
-from django.db.models import F
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from config.queues import ANALYSE_TASK
@@ -47,20 +46,49 @@ class BatchOutcome:
     skipped: list[int]  # not claimable (missing, already done, claimed elsewhere) or stale
 
 
-@transaction.atomic
-def feedback_analysis_claim(*, feedback_ids: list[int]) -> list[int]:
-    """Claim pending items (pending -> running, attempts + 1) in one guarded UPDATE: the pending
-    rows are locked first (SKIP LOCKED: a concurrent claimer gets the others, never the same
-    ones), so two workers given the same id never both claim it. Missing ids are ignored."""
+# The claim in one round trip (autocommit is one transaction): lock the pending rows asked for
+# and the oldest other pending rows, skipping rows another claimer holds, and mark them running.
+_CLAIM_SQL = """
+WITH wanted AS (
+    SELECT id FROM {table} WHERE id = ANY(%(ids)s) AND analysis_status = %(pending)s
+    FOR UPDATE SKIP LOCKED
+), extra AS (
+    SELECT id FROM {table}
+    WHERE analysis_status = %(pending)s AND NOT (id = ANY(%(ids)s))
+    ORDER BY analysis_updated_at, id LIMIT %(extra)s
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE {table} SET analysis_status = %(running)s,
+    analysis_attempts = analysis_attempts + 1, analysis_updated_at = %(now)s
+WHERE id IN (SELECT id FROM wanted UNION ALL SELECT id FROM extra)
+RETURNING id
+"""
+
+
+def feedback_analysis_claim(*, feedback_ids: list[int], fill_to: int = 0) -> list[int]:
+    """Claim pending items (pending -> running, attempts + 1) in one statement: the pending rows
+    are locked first (SKIP LOCKED: a concurrent claimer gets the others, never the same ones), so
+    two workers given the same id never both claim it. Missing ids are ignored. With `fill_to`,
+    other pending items (oldest first) join the claim up to that size: ingestion sends one id
+    per task, and batching them is what makes the encoder fast; the tasks of the ids taken this
+    way later claim nothing (or newer items) in one round trip. Returns the given ids claimed,
+    in their order, then the others by id."""
     wanted = list(dict.fromkeys(int(i) for i in feedback_ids))
-    pending = Feedback.objects.filter(pk__in=wanted, analysis_status=AnalysisStatus.PENDING)
-    locked = set(pending.select_for_update(skip_locked=True).values_list("pk", flat=True))
-    pending.filter(pk__in=locked).update(
-        analysis_status=AnalysisStatus.RUNNING,
-        analysis_attempts=F("analysis_attempts") + 1,
-        analysis_updated_at=timezone.now(),
-    )
-    return [pk for pk in wanted if pk in locked]
+    extra = max(0, fill_to - len(wanted))
+    table = connection.ops.quote_name(Feedback._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM_SQL.format(table=table),
+            {
+                "ids": wanted,
+                "pending": AnalysisStatus.PENDING.value,
+                "running": AnalysisStatus.RUNNING.value,
+                "extra": extra,
+                "now": timezone.now(),
+            },
+        )
+        claimed = {row[0] for row in cursor.fetchall()}
+    return [pk for pk in wanted if pk in claimed] + sorted(claimed.difference(wanted))
 
 
 def feedback_analysis_release(*, feedback_ids: list[int]) -> None:
@@ -97,21 +125,6 @@ def _infer(
     return out
 
 
-def _top_up(feedback_ids: list[int], fill_to: int) -> list[int]:
-    """Add other pending items (oldest first) up to `fill_to`: ingestion sends one id per task,
-    and batching them is what makes the encoder fast. Claims stay compare-and-swap, so the
-    tasks for the added ids later find them taken and return at once."""
-    if len(feedback_ids) >= fill_to:
-        return feedback_ids
-    extra = (
-        Feedback.objects.filter(analysis_status=AnalysisStatus.PENDING)
-        .exclude(pk__in=feedback_ids)
-        .order_by("analysis_updated_at", "pk")
-        .values_list("pk", flat=True)[: fill_to - len(feedback_ids)]
-    )
-    return [*feedback_ids, *extra]
-
-
 def feedback_analyse_batch(
     *, feedback_ids: list[int], engine: "Engine | None" = None, fill_to: int = 0
 ) -> BatchOutcome:
@@ -123,7 +136,7 @@ def feedback_analyse_batch(
     from nlp.engine.core import engine_get
 
     feedback_ids = [int(i) for i in feedback_ids]
-    claimed = feedback_analysis_claim(feedback_ids=_top_up(feedback_ids, fill_to))
+    claimed = feedback_analysis_claim(feedback_ids=feedback_ids, fill_to=fill_to)
     outcome = BatchOutcome(
         done=[], failed=[], skipped=[i for i in feedback_ids if i not in claimed]
     )

@@ -13,8 +13,8 @@ from django.utils import timezone
 from feedback.dashboards.rollups import rollups_refresh_for_feedback
 from feedback.models import AnalysisStatus, Case, Feedback
 from feedback.review.events import feedback_analysed_emit
+from feedback.review.flagging import cases_open_for_feedback
 from feedback.review.notify import case_opened_notify
-from feedback.review.services import case_open_for_feedback
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +34,7 @@ def feedback_analysed_process(*, feedback_ids: list[int]) -> list[int]:
     missing rows skipped; a crash before the last step leaves the items to the rules sweep.
     Returns the ids of the cases that exist for these items."""
     ids = [int(i) for i in feedback_ids]
-    case_ids = []
-    for feedback_id in ids:
-        case = case_open_for_feedback(feedback_id=feedback_id)
-        if case is not None:
-            case_ids.append(case.pk)
+    case_ids = cases_open_for_feedback(feedback_ids=ids)
     feedback_analysed_emit(feedback_ids=ids)
     rollups_refresh_for_feedback(feedback_ids=ids)
     feedback_rules_mark_applied(feedback_ids=ids)

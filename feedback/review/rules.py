@@ -134,10 +134,14 @@ def _negative_confidence(feedback: Feedback, effective: EffectiveAnalysis) -> fl
     return None
 
 
-def rules_evaluate(*, feedback: Feedback, rules: list[Rule]) -> list[RuleMatch]:
+def rules_evaluate(
+    *, feedback: Feedback, rules: list[Rule], effective: EffectiveAnalysis | None = None
+) -> list[RuleMatch]:
     """Every enabled rule the feedback matches, with a human-readable reason and evidence. Reads
-    the effective analysis: people's corrections count, not the model's tags they replaced."""
-    effective = analysis_effective(feedback=feedback)
+    the effective analysis (given, when a batch read it for many items at once): people's
+    corrections count, not the model's tags they replaced."""
+    if effective is None:
+        effective = analysis_effective(feedback=feedback)
     matches: list[RuleMatch] = []
     for rule in rules:
         if not rule.enabled:
