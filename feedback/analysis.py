@@ -100,24 +100,41 @@ def _is_current(prefix: str = "") -> Q:
     return Q(Q(**{f"{prefix}text_hash": F("feedback__text_hash")}), ~Exists(newer))
 
 
-def feedback_ids_mentioning(
+def _of_current_analysis(qs: QuerySet) -> Exists:
+    """EmotionTag or ThemeMention rows `qs`, narrowed to those of the outer feedback item's
+    current analysis (the rule of `analysis_pick`), as a correlated EXISTS on that item: the
+    outer item's own text hash is read, so the database can walk the items in the page's order
+    and stop at the page, or walk the tags, whichever is cheaper."""
+    newer = Analysis.objects.filter(
+        feedback_id=OuterRef("analysis__feedback_id"), text_hash=OuterRef("analysis__text_hash")
+    ).filter(
+        Q(created_at__gt=OuterRef("analysis__created_at"))
+        | Q(created_at=OuterRef("analysis__created_at"), pk__gt=OuterRef("analysis_id"))
+    )
+    current = qs.filter(
+        feedback_id=OuterRef("pk"),
+        analysis__text_hash=OuterRef("text_hash"),
+    )
+    return Exists(current.filter(~Exists(newer)))
+
+
+def feedback_mentioning(
     *, firm_id: int, promise_id: int | None = None, sentiment: str = ""
-) -> QuerySet:
-    """Ids of the items whose effective analysis speaks to this promise (any, if None), with this
+) -> Exists:
+    """On Feedback: its effective analysis speaks to this promise (any, if None), with this
     sentiment toward it (any, if blank). People's corrections count: they are written onto the
     current analysis's mentions."""
-    mentions = ThemeMention.objects.filter(_is_current("analysis__"), firm_id=firm_id)
+    mentions = ThemeMention.objects.filter(firm_id=firm_id)
     if promise_id is not None:
         mentions = mentions.filter(brand_promise_id=promise_id)
     if sentiment:
         mentions = mentions.filter(sentiment=sentiment)
-    return mentions.values("feedback_id")
+    return _of_current_analysis(mentions)
 
 
-def feedback_ids_feeling(*, firm_id: int, emotion: str) -> QuerySet:
-    """Ids of the items whose effective analysis carries this emotion (corrections count)."""
-    tags = EmotionTag.objects.filter(_is_current("analysis__"), firm_id=firm_id, label=emotion)
-    return tags.values("feedback_id")
+def feedback_feeling(*, firm_id: int, emotion: str) -> Exists:
+    """On Feedback: its effective analysis carries this emotion (corrections count)."""
+    return _of_current_analysis(EmotionTag.objects.filter(firm_id=firm_id, label=emotion))
 
 
 def feedback_ids_intending_to_leave(*, firm_id: int) -> QuerySet:

@@ -141,20 +141,19 @@ class ExplorerFilter(df.FilterSet):
         if name != "promise" and self.form.cleaned_data.get("promise"):
             return qs
         promise = self.form.cleaned_data.get("promise")
-        ids = analysis.feedback_ids_mentioning(
+        mentioning = analysis.feedback_mentioning(
             firm_id=self.member.firm_id,
             promise_id=promise.pk if promise else None,
             sentiment=self.form.cleaned_data.get("promise_sentiment") or "",
         )
-        return qs.filter(pk__in=ids)
+        return qs.filter(mentioning)
 
     def filter_topic(self, qs: QuerySet[Feedback], name: str, value: Topic) -> QuerySet[Feedback]:
         topics = Q(topic_assignment__topic=value) | Q(topic_assignment__topic__merged_into=value)
         return qs.filter(topics)
 
     def filter_emotion(self, qs: QuerySet[Feedback], name: str, value: str) -> QuerySet[Feedback]:
-        ids = analysis.feedback_ids_feeling(firm_id=self.member.firm_id, emotion=value)
-        return qs.filter(pk__in=ids)
+        return qs.filter(analysis.feedback_feeling(firm_id=self.member.firm_id, emotion=value))
 
     def filter_from(self, qs: QuerySet[Feedback], name: str, value: date) -> QuerySet[Feedback]:
         return qs.filter(received_at__gte=_start_of(value))

@@ -6,7 +6,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from feedback.models.search_vector import TextVector
 from feedback.models.tenancy import (
@@ -115,6 +115,14 @@ class Feedback(models.Model):
         indexes = [
             models.Index(fields=["firm", "-received_at"], name="feedback_firm_received"),
             models.Index(fields=["client", "-received_at"], name="feedback_client_received"),
+            # the explorer's "highest score first" (sort=score): the page read in index order
+            models.Index(
+                F("firm"),
+                F("rating").desc(nulls_last=True),
+                F("received_at").desc(),
+                F("id").desc(),
+                name="feedback_firm_score",
+            ),
             models.Index(
                 fields=["analysis_status", "analysis_updated_at"],
                 name="feedback_analysis_queue",
