@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from feedback import views as feedback_views
 from feedback.password_reset import PasswordResetView
+from feedback.twofactor.signin import SignInView, sign_in_verify
 from feedback.workspace.views import branding as branding_views
 
 urlpatterns = [
@@ -12,7 +14,8 @@ urlpatterns = [
     path("brand/<slug:slug>/<str:name>", branding_views.logo, name="brand_logo"),
     path("healthz", feedback_views.healthz, name="healthz"),
     path("readyz", feedback_views.readyz, name="readyz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/login/verify/", sign_in_verify, name="login_verify"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password-reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -30,8 +33,15 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # Django admin signs in through the staff sign-in (and its two-factor step), never its own.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="login", query_string=True),
+        name="admin_login",
+    ),
     path("admin/", admin.site.urls),
     path("review/", include("feedback.review.urls")),
+    path("settings/two-factor/", include("feedback.twofactor.urls")),
     path("settings/", include("feedback.workspace.urls")),
     path("dashboard/", include("feedback.dashboards.urls")),
     path("feedback/", include("feedback.items.urls")),

@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "django_bootstrap5",
     "axes",  # sign-in throttling, configured below
     "csp",  # Content-Security-Policy, config/settings/security.py
+    # two-factor sign-in of staff (feedback.twofactor): TOTP apps and one-time recovery codes
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -44,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "feedback.twofactor.middleware.TwoFactorEnrolmentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "feedback.api.hostile_input.HostileJsonMiddleware",
@@ -279,6 +284,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every manage.py command
 # Behind a proxy, set django-axes' AXES_IPWARE_META_PRECEDENCE_ORDER for the client's address.
+# Wrong two-factor codes after a right password count as failed sign-ins here too.
+
+# --- two-factor sign-in (django-otp, feedback.twofactor) ---
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Earshot")
+# Seconds between a right password and its code before the password must be entered again.
+TWO_FACTOR_PENDING_SECONDS = env.int("TWO_FACTOR_PENDING_SECONDS", default=300)
 
 # --- nlp: engine options (nlp/) ---
 # Cosine threshold for zero-shot brand-promise matching (None = the engine's calibrated default).

@@ -46,6 +46,9 @@ class Firm(models.Model):
         blank=True,
         help_text="Feedback older than this is anonymised by a nightly task. Empty: kept.",
     )
+    # Every member must sign in with a second factor (feedback.twofactor); those without one are
+    # sent to set it up right after their password.
+    require_two_factor = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

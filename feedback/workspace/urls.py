@@ -1,6 +1,14 @@
 from django.urls import path
 
-from feedback.workspace.views import branding, catalogue, channels, imports, members, people
+from feedback.workspace.views import (
+    branding,
+    catalogue,
+    channels,
+    imports,
+    members,
+    people,
+    two_factor,
+)
 
 app_name = "workspace"
 
@@ -38,6 +46,12 @@ urlpatterns = [
     path("members/<int:pk>/role/", members.member_role, name="member_role"),
     path("members/<int:pk>/resend/", members.member_resend, name="member_resend"),
     path("members/<int:pk>/deactivate/", members.member_deactivate, name="member_deactivate"),
+    path("members/two-factor/", two_factor.two_factor_policy, name="two_factor_policy"),
+    path(
+        "members/<int:pk>/two-factor-reset/",
+        two_factor.member_two_factor_reset,
+        name="member_two_factor_reset",
+    ),
     path("branding/", branding.branding, name="branding"),
     path("channels/", channels.channels, name="channels"),
     path("channels/<int:pk>/test/", channels.channel_test, name="channel_test"),

@@ -70,6 +70,9 @@ PAGE_MATRIX = {
     "topics:detail": (302, 302, 403, 200, 200, 200, 404),
     "privacy:settings": (302, 302, 403, 403, 403, 200, 200),
     "privacy:contact": (302, 302, 403, 403, 403, 200, 404),
+    # Each member's own two-factor sign-in, whatever their role.
+    "two_factor:index": (302, 302, 403, 200, 200, 200, 200),
+    "two_factor:setup": (302, 302, 403, 200, 200, 200, 200),
 }
 # POST of the pages that only take POSTs, in this order (resolve last: it closes the case).
 POST_MATRIX = {
@@ -117,4 +120,11 @@ POST_MATRIX = {
     "topics:merge": ({"into": "other_topic"}, (302, 302, 403, 403, 302, 302, 404)),
     "topics:dismiss": ({}, (302, 302, 403, 403, 302, 302, 404)),
     "topics:refit": ({}, (302, 302, 403, 403, 302, 302, 302)),
+    # Two-factor: the firm's requirement and a member's reset are the admin's (an empty form
+    # turns the requirement off); turning one's own off or new recovery codes need the password.
+    "workspace:two_factor_policy": ({}, (302, 302, 403, 403, 403, 302, 302)),
+    "workspace:member_two_factor_reset": ({}, (302, 302, 403, 403, 403, 302, 404)),
+    "two_factor:setup_start": ({}, (302, 302, 403, 302, 302, 302, 302)),
+    "two_factor:recovery_codes": ({}, (302, 302, 403, 400, 400, 400, 400)),
+    "two_factor:disable": ({}, (302, 302, 403, 400, 400, 400, 400)),
 }

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from feedback.access import MemberRequest
 from feedback.models import Member, Role
+from feedback.twofactor.forms import RequireForm
+from feedback.twofactor.selectors import two_factor_user_ids
 from feedback.workspace import selectors
 from feedback.workspace.forms import InviteForm, RoleForm
 from feedback.workspace.services import members as service
@@ -28,11 +30,16 @@ logger = logging.getLogger(__name__)
 
 @reader_required
 def members(request: MemberRequest) -> HttpResponse:
+    member_list = list(selectors.member_list(firm_id=request.member.firm_id))
+    firm = request.member.firm
     return render(
         request,
         "feedback/workspace/members.html",
         {
-            "members": selectors.member_list(firm_id=request.member.firm_id),
+            "members": member_list,
+            "two_factor_ids": two_factor_user_ids(user_ids=[m.user_id for m in member_list]),
+            "require_form": RequireForm(initial={"require_two_factor": firm.require_two_factor}),
+            "firm": firm,
             "roles": Role.choices,
             "can_edit": can_edit(request),
             "me": request.member,
