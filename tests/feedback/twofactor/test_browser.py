@@ -53,9 +53,7 @@ def _code_entered(page, code: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_a_member_sets_it_up_and_signs_in_with_a_code_or_a_recovery_code(
-    live_server, analyst
-):
+def test_a_member_sets_it_up_and_signs_in_with_a_code_or_a_recovery_code(live_server, analyst):
     url = live_server.url
     with chromium_page(width=1280, height=900) as page:
         violations = _csp_violations(page)
