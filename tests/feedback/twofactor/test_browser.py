@@ -12,7 +12,7 @@ from django_otp.oath import TOTP
 
 from feedback.models import AuditEvent
 from feedback.twofactor import selectors
-from tests.browser import ARTIFACTS, chromium_page
+from tests.browser import ARTIFACTS, axe_serious_violations, chromium_page
 from tests.feedback.test_browser import sign_in
 from tests.feedback.twofactor.helpers import two_factor_on
 
@@ -65,6 +65,7 @@ def test_a_member_sets_it_up_and_signs_in_with_a_code_or_a_recovery_code(live_se
         # when they set it up: the QR code is drawn, the key is read off the page
         page.click("button:has-text('Set up two-factor sign-in')")
         page.wait_for_selector("figure.qr-code svg")
+        assert axe_serious_violations(page) == []
         page.screenshot(path=str(ARTIFACTS / "two-factor-setup.png"), full_page=True)
         secret = page.inner_text("#totp-secret")
         page.fill("input[name=code]", _app_code(secret))
@@ -74,8 +75,10 @@ def test_a_member_sets_it_up_and_signs_in_with_a_code_or_a_recovery_code(live_se
         page.wait_for_selector("#recovery-codes")
         codes = [li.inner_text() for li in page.query_selector_all("#recovery-codes li")]
         assert len(codes) == 10
+        assert axe_serious_violations(page) == []
         page.click("text=I have saved them")
         assert "10 recovery codes left" in page.inner_text("#two-factor-status")
+        assert axe_serious_violations(page) == []
         assert not any(code in page.content() for code in codes)
 
         # when they sign out and in again: the password alone is not enough
@@ -92,6 +95,7 @@ def test_a_member_sets_it_up_and_signs_in_with_a_code_or_a_recovery_code(live_se
         _code_entered(page, "000000")
         assert "That code is not right" in page.inner_text("form")
         assert "/accounts/login/verify/" in page.url
+        assert axe_serious_violations(page) == []
 
         # and a recovery code signs in, once
         _code_entered(page, codes[0])
@@ -124,6 +128,7 @@ def test_an_admin_requires_it_and_resets_a_members_devices(
         totp.time = time.time() + 30
         _code_entered(page, f"{totp.token():06d}")
         page.goto(f"{url}/settings/members/")
+        assert axe_serious_violations(page) == []
 
         # when they require two-factor and reset the teammate's lost phone
         page.check("#id_require_two_factor")

@@ -163,8 +163,10 @@ def test_a_password_changed_meanwhile_voids_the_pending_sign_in(analyst):
 
 
 def test_the_code_step_without_a_password_first_goes_back_to_sign_in():
-    response = HttpClient().post(reverse("login_verify"), {"code": "123456"})
+    browser = HttpClient()
+    response = browser.post(reverse("login_verify"), {"code": "123456"})
     assert response["Location"] == reverse("login")
+    assert "Enter your password again" in browser.get(response["Location"]).content.decode()
 
 
 def test_django_admin_signs_in_through_the_staff_sign_in():
