@@ -107,6 +107,8 @@ class Client(models.Model):
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="clients")
     name = models.CharField(max_length=200)
     segment = models.CharField(max_length=100, blank=True)
+    # The client's id in the firm's CRM or billing system (fee imports match on it).
+    external_id = models.CharField(max_length=100, blank=True)
     account_managers = models.ManyToManyField(Member, blank=True, related_name="clients")
     legal_hold = models.BooleanField(
         default=False, help_text="Retention never anonymises this client's feedback while set."
@@ -115,7 +117,12 @@ class Client(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["firm", "name"], name="client_unique_name_per_firm")
+            models.UniqueConstraint(fields=["firm", "name"], name="client_unique_name_per_firm"),
+            models.UniqueConstraint(
+                fields=["firm", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="client_unique_external_id_per_firm",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -70,6 +70,10 @@ PAGE_MATRIX = {
     "topics:detail": (302, 302, 403, 200, 200, 200, 404),
     "privacy:settings": (302, 302, 403, 403, 403, 200, 200),
     "privacy:contact": (302, 302, 403, 403, 403, 200, 404),
+    # What is at stake: every member, over the clients they see; fees are imported by admins.
+    "stake:overview": (302, 302, 403, 200, 200, 200, 200),
+    "fees:import": (302, 302, 403, 403, 403, 200, 200),
+    "fees:template": (302, 302, 403, 403, 200, 200, 200),
 }
 # POST of the pages that only take POSTs, in this order (resolve last: it closes the case).
 POST_MATRIX = {
@@ -117,4 +121,6 @@ POST_MATRIX = {
     "topics:merge": ({"into": "other_topic"}, (302, 302, 403, 403, 302, 302, 404)),
     "topics:dismiss": ({}, (302, 302, 403, 403, 302, 302, 404)),
     "topics:refit": ({}, (302, 302, 403, 403, 302, 302, 302)),
+    # without a pending preview the confirmation sends an admin back to the upload
+    "fees:import_confirm": ({}, (302, 302, 403, 403, 403, 302, 302)),
 }
