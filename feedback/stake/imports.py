@@ -105,7 +105,7 @@ def fee_rows_check(*, firm: Firm, records: Iterable[tuple[int, dict[str, str]]])
     clients = list(Client.objects.filter(firm=firm))
     by_external = {c.external_id.lower(): c for c in clients if c.external_id}
     by_name = {c.name.lower(): c for c in clients}
-    existing = {
+    existing: dict[tuple, Decimal] = {
         (f.client_id, f.period_start, f.period_end, f.currency): f.amount
         for f in ClientFee.objects.filter(firm=firm)
     }
@@ -129,8 +129,7 @@ def fee_rows_check(*, firm: Firm, records: Iterable[tuple[int, dict[str, str]]])
         row.currency = values.get("currency", "").upper()
         if len(row.currency) != 3 or not (row.currency.isascii() and row.currency.isalpha()):
             row.errors.append(f"currency {row.currency!r} is not a 3-letter code (GBP, EUR...)")
-        if not row.errors:
-            assert row.client is not None
+        if not row.errors and row.client is not None:
             key = (row.client.pk, row.period_start, row.period_end, row.currency)
             first = seen.setdefault(key, line)
             if first != line:
