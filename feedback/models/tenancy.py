@@ -107,8 +107,12 @@ class Client(models.Model):
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="clients")
     name = models.CharField(max_length=200)
     segment = models.CharField(max_length=100, blank=True)
-    # The client's id in the firm's CRM or billing system (fee imports match on it).
-    external_id = models.CharField(max_length=100, blank=True)
+    external_id = models.CharField(
+        "external id",
+        max_length=100,
+        blank=True,
+        help_text="Its id in your CRM or billing system; a fee import may name the client by it.",
+    )
     account_managers = models.ManyToManyField(Member, blank=True, related_name="clients")
     legal_hold = models.BooleanField(
         default=False, help_text="Retention never anonymises this client's feedback while set."

@@ -103,3 +103,17 @@ def test_fees_are_never_read_across_firms(admin_member, outsider):
 
     assert response.context["risk"].total == {}
     assert response.context["churn"] == []
+
+
+def test_an_admin_gives_a_client_its_crm_id_once_per_firm_and_fees_find_it(admin_member):
+    # given
+    browser = browser_for(admin_member)
+    made = browser.post(reverse("workspace:client_new"), {"name": "Initech", "external_id": "C-1"})
+    twin = browser.post(reverse("workspace:client_new"), {"name": "Initrode", "external_id": "C-1"})
+
+    # when
+    response = _upload(browser, "client_external_id,month,amount,currency\nc-1,2026-01,5,GBP\n")
+
+    # then
+    assert made.status_code == 302 and twin.status_code == 400
+    assert [r.client.name for r in response.context["rows"]] == ["Initech"]
