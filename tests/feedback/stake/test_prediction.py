@@ -20,7 +20,9 @@ TODAY = date(2025, 7, 15)  # last complete quarter: 2025 Q2, the one whose churn
 Q2_START = datetime(2025, 4, 1, tzinfo=UTC)
 
 
-def _history(firm, source, rng: random.Random, *, n: int, informative: bool) -> int:
+def _history(
+    firm, source, rng: random.Random, *, n: int, informative: bool, after: bool = False
+) -> int:
     """n clients paying monthly fees from January; a third stop in April (churn in Q2). Each
     has three comments in March, their sentiment set by `informative`: churners sour, the
     others are content; or, uninformative, everybody's is drawn alike."""
@@ -52,7 +54,8 @@ def _history(firm, source, rng: random.Random, *, n: int, informative: bool) -> 
                     text=f"comment {i} {k}",
                     text_hash=f"{i}-{k}",
                     sentiment_value=max(-1.0, min(1.0, rng.gauss(centre, 0.35))),
-                    received_at=Q2_START - timedelta(days=rng.randint(1, 28)),
+                    received_at=Q2_START
+                    + (1 if after else -1) * timedelta(days=rng.randint(1, 28)),
                 )
             )
     ClientFee.objects.bulk_create(fees)
@@ -86,6 +89,18 @@ def test_health_unrelated_to_churn_gives_about_one_half(firm, admin_member, api_
 
     assert auc.sample_size == 150
     assert auc.auc is not None and abs(auc.auc - 0.5) < 0.15
+
+
+def test_feedback_received_after_the_quarter_began_does_not_leak_into_its_scores(
+    firm, admin_member, api_source
+):
+    # given churners that sour only after the quarter began (too late to foretell anything)
+    _history(firm, api_source, random.Random(3), n=30, informative=True, after=True)
+
+    _, auc = _auc(admin_member)
+
+    # then everybody scored the same at the quarter's start: no better than chance
+    assert (auc.sample_size, auc.auc) == (30, 0.5)
 
 
 def test_without_any_churn_there_is_no_auc_but_the_sample_size_is_stated(firm, admin_member):
