@@ -66,6 +66,7 @@ def test_an_admin_imports_fees_and_sees_revenue_at_risk_and_churn(
         assert "nothing will be imported" in page.inner_text("#fee-summary")
         assert page.locator("#fee-confirm").count() == 0
         assert ClientFee.objects.count() == 0
+        assert axe_serious_violations(page) == []
 
         # when they upload the fixed file and confirm
         page.click("text=Upload another file")
