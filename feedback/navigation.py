@@ -53,6 +53,7 @@ class NavEntry:
 
 NAVIGATION: list[NavEntry] = [
     NavEntry("Dashboard", "dashboards:overview"),
+    NavEntry("At stake", "stake:overview"),
     NavEntry("Feedback", "items:explorer"),
     NavEntry("My queue", "review:queue", "view=mine", group="Review"),
     NavEntry("Team", "review:queue", "view=team", group="Review"),
@@ -66,6 +67,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Reply templates", "review:reply_templates", allowed=admin_only, group="Setup"),
     NavEntry("Privacy", "privacy:settings", allowed=admin_only, group="Setup"),
     NavEntry("API docs", "api-docs", group="Setup"),
+    NavEntry("Two-factor sign-in", "two_factor:index", group="Account"),
     NavEntry("Django admin", "admin:index", allowed=operator),
 ]
 

@@ -3,7 +3,7 @@ from csp.decorators import csp_replace
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from feedback.api import case_actions, metrics, privacy, topics, views
+from feedback.api import case_actions, fees, metrics, privacy, topics, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -29,6 +29,8 @@ urlpatterns = [
         for name, view in case_actions.CASE_ACTIONS.items()
     ],
     path("v1/metrics/", metrics.MetricsApi.as_view(), name="api-metrics"),
+    path("v1/fees/import/", fees.FeeImportApi.as_view(), name="api-fee-import"),
+    path("v1/revenue-at-risk/", fees.RevenueAtRiskApi.as_view(), name="api-revenue-at-risk"),
     path("v1/topics/", topics.TopicListApi.as_view(), name="api-topic-list"),
     path("v1/topics/<int:pk>/", topics.TopicDetailApi.as_view(), name="api-topic-detail"),
     path("v1/topics/<int:pk>/items/", topics.TopicItemsApi.as_view(), name="api-topic-items"),

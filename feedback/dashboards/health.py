@@ -44,7 +44,9 @@ def early_warnings(*, client_ids: list[int], now: datetime | None = None) -> dic
     now = now or timezone.now()
     rows = (
         Feedback.objects.filter(
-            client_id__in=client_ids, received_at__gte=now - timedelta(days=365)
+            client_id__in=client_ids,
+            received_at__gte=now - timedelta(days=365),
+            received_at__lte=now,
         )
         .values("client_id")
         .annotate(
@@ -84,9 +86,9 @@ def _factor(factors: list[dict], name: str, points: float, detail: str) -> None:
     factors.append({"factor": name, "points": round(points, 1), "detail": detail})
 
 
-def _intent_to_leave(client: Client, since: datetime) -> int:
-    """Items since `since` that talk of leaving: the current analysis's intent flag, or a case
-    opened by the "talk of leaving" rule (its phrases: "moving our work", ...)."""
+def _intent_to_leave(client: Client, since: datetime, now: datetime) -> int:
+    """Items from `since` to `now` that talk of leaving: the current analysis's intent flag, or
+    a case opened by the "talk of leaving" rule (its phrases: "moving our work", ...)."""
     intent = Subquery(
         Analysis.objects.filter(feedback_id=OuterRef("pk"), text_hash=OuterRef("text_hash"))
         .order_by("-created_at", "-pk")
@@ -94,7 +96,7 @@ def _intent_to_leave(client: Client, since: datetime) -> int:
         output_field=BooleanField(),
     )
     return (
-        Feedback.objects.filter(client=client, received_at__gte=since)
+        Feedback.objects.filter(client=client, received_at__gte=since, received_at__lte=now)
         .annotate(intent=intent)
         .filter(Q(intent=True) | Q(case__reasons__icontains=RuleKind.CHURN_TALK.value))
         .count()
@@ -105,7 +107,9 @@ def _promise_negatives(client: Client, now: datetime) -> tuple[dict, dict]:
     """Negative share of promise mentions (current analyses), last 30 days and the 60 before."""
     mentions = tags_of_current_analysis(
         ThemeMention.objects.filter(
-            feedback__client=client, received_at__gte=now - timedelta(days=90)
+            feedback__client=client,
+            received_at__gte=now - timedelta(days=90),
+            received_at__lte=now,
         )
     )
     negative = Q(sentiment=Sentiment.NEGATIVE)
@@ -121,12 +125,15 @@ def _promise_negatives(client: Client, now: datetime) -> tuple[dict, dict]:
 def _risk_factors(factors: list[dict], client: Client, now: datetime) -> None:
     """What a reader sees on the client page and must see in the score: talk of leaving, a
     high detractor share, promises spoken of more negatively than before."""
-    leaving = _intent_to_leave(client, now - timedelta(days=90))
+    leaving = _intent_to_leave(client, now - timedelta(days=90), now)
     if leaving:
         detail = f"{leaving} comment{'s' if leaving > 1 else ''} in 90 days talk of leaving"
         _factor(factors, "Intent to leave", -min(15 * leaving, 40), detail)
     nps = Feedback.objects.filter(
-        answer_q("nps"), client=client, received_at__gte=now - timedelta(days=365)
+        answer_q("nps"),
+        client=client,
+        received_at__gte=now - timedelta(days=365),
+        received_at__lte=now,
     ).aggregate(n=Count("id"), detractors=Count("id", filter=Q(rating__lte=6)))
     if nps["n"] and nps["detractors"] / nps["n"] > 0.3:
         share = nps["detractors"] / nps["n"]
@@ -151,9 +158,11 @@ def _risk_factors(factors: list[dict], client: Client, now: datetime) -> None:
 
 def client_health(*, client: Client, now: datetime | None = None) -> Health:
     """Score a client from its last 90 days (a year for NPS and silence). Eight queries, all
-    on (client, received_at). Every point it adds or takes is a named factor."""
+    on (client, received_at). Every point it adds or takes is a named factor. With a past
+    `now` only what had been received by then counts (the churn AUC scores clients as they
+    stood), except cases, which count as they are."""
     now = now or timezone.now()
-    items = Feedback.objects.filter(client=client)
+    items = Feedback.objects.filter(client=client, received_at__lte=now)
     recent = items.filter(received_at__gte=now - timedelta(days=30)).aggregate(
         avg=Avg("sentiment_value"), n=Count("id")
     )

@@ -2,6 +2,7 @@
 (feedback and its analysis), review (rules, cases, corrections) and integrations (API keys,
 webhooks, digests, rollups). Import from `feedback.models`."""
 
+from feedback.models.fees import ClientFee
 from feedback.models.integrations import (
     ApiKey,
     DailyRollup,
@@ -75,6 +76,7 @@ __all__ = [
     "CaseStatus",
     "Channel",
     "Client",
+    "ClientFee",
     "Contact",
     "DailyRollup",
     "DigestLog",

@@ -110,6 +110,12 @@ class Client(models.Model):
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="clients")
     name = models.CharField(max_length=200)
     segment = models.CharField(max_length=100, blank=True)
+    external_id = models.CharField(
+        "external id",
+        max_length=100,
+        blank=True,
+        help_text="Its id in your CRM or billing system; a fee import may name the client by it.",
+    )
     account_managers = models.ManyToManyField(Member, blank=True, related_name="clients")
     legal_hold = models.BooleanField(
         default=False, help_text="Retention never anonymises this client's feedback while set."
@@ -118,7 +124,12 @@ class Client(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["firm", "name"], name="client_unique_name_per_firm")
+            models.UniqueConstraint(fields=["firm", "name"], name="client_unique_name_per_firm"),
+            models.UniqueConstraint(
+                fields=["firm", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="client_unique_external_id_per_firm",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -75,7 +75,7 @@ class TouchpointForm(BootstrapMixin, forms.ModelForm):
 class ClientForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Client
-        fields = ["name", "segment", "account_managers"]
+        fields = ["name", "segment", "external_id", "account_managers"]
         widgets = {"account_managers": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: Any, firm_id: int, **kwargs: Any) -> None:

@@ -73,6 +73,10 @@ PAGE_MATRIX = {
     # Each member's own two-factor sign-in, whatever their role.
     "two_factor:index": (302, 302, 403, 200, 200, 200, 200),
     "two_factor:setup": (302, 302, 403, 200, 200, 200, 200),
+    # What is at stake: every member, over the clients they see; fees are imported by admins.
+    "stake:overview": (302, 302, 403, 200, 200, 200, 200),
+    "fees:import": (302, 302, 403, 403, 403, 200, 200),
+    "fees:template": (302, 302, 403, 403, 200, 200, 200),
 }
 # POST of the pages that only take POSTs, in this order (resolve last: it closes the case).
 POST_MATRIX = {
@@ -127,4 +131,6 @@ POST_MATRIX = {
     "two_factor:setup_start": ({}, (302, 302, 403, 302, 302, 302, 302)),
     "two_factor:recovery_codes": ({}, (302, 302, 403, 400, 400, 400, 400)),
     "two_factor:disable": ({}, (302, 302, 403, 400, 400, 400, 400)),
+    # without a pending preview the confirmation sends an admin back to the upload
+    "fees:import_confirm": ({}, (302, 302, 403, 403, 403, 302, 302)),
 }

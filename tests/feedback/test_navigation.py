@@ -31,6 +31,7 @@ def operator(db):
 EXPECTED = {
     "account_manager": {
         "Dashboard",
+        "At stake",
         "Feedback",
         "My queue",
         "Team",
@@ -39,9 +40,11 @@ EXPECTED = {
         "Topics",
         "Flag rules",
         "API docs",
+        "Two-factor sign-in",
     },
     "analyst": {
         "Dashboard",
+        "At stake",
         "Feedback",
         "My queue",
         "Team",
@@ -52,9 +55,11 @@ EXPECTED = {
         "Settings",
         "Flag rules",
         "API docs",
+        "Two-factor sign-in",
     },
     "admin_member": {
         "Dashboard",
+        "At stake",
         "Feedback",
         "My queue",
         "Team",
@@ -68,6 +73,7 @@ EXPECTED = {
         "Reply templates",
         "Privacy",
         "API docs",
+        "Two-factor sign-in",
     },
     "contact_user": set(),
     "operator": {"Django admin"},

@@ -235,6 +235,12 @@ def member_urls(
         "privacy:contact_erase": on_contact,
         "api-contact-export": on_contact,
         "api-contact-erase": on_contact,
+        "stake:overview": {},
+        "fees:import": {},
+        "fees:import_confirm": {},
+        "fees:template": {},
+        "api-fee-import": {},
+        "api-revenue-at-risk": {},
     }
     return {name: reverse(name, kwargs=kwargs) for name, kwargs in names_and_kwargs.items()}
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from feedback.management.demo_cases import demo_cases_build
 from feedback.management.demo_data import EMERGING, LEAVING_CLIENT, MOOD_WEIGHTS, UNHAPPY
+from feedback.management.demo_fees import demo_fees_build
 from feedback.management.demo_firm import DEMO_PASSWORD, FORM_KEY, USERS, demo_firm_build
 from feedback.management.demo_text import MOODS, comment_compose
 from feedback.models import Channel, Client, Contact, Feedback, Firm, Source, Touchpoint
@@ -65,10 +66,11 @@ class Command(BaseCommand):
             created += self._reviews(sources[Channel.REVIEW], now)
         call_command("demo_seed_surveys", seed=seed, unhappy=sorted(UNHAPPY), stdout=self.stdout)
         cases = demo_cases_build(firm=firm, seed=seed, now=now)
+        fees = demo_fees_build(firm=firm, seed=seed, today=timezone.localdate(now))
         self.stdout.write(
             f"Demo firm '{firm.name}': {len(clients)} clients, "
             f"{Contact.objects.filter(firm=firm).count()} contacts, {created} new comments, "
-            f"cases {cases}."
+            f"cases {cases}, {fees} new fee periods."
         )
         self.stdout.write(
             f"Sign in as 'admin', 'amy', 'raj' or 'lena' with password '{DEMO_PASSWORD}'. "

@@ -29,12 +29,15 @@ def client_create(
     firm: Firm,
     name: str,
     segment: str = "",
+    external_id: str = "",
     account_managers: list[Member] | None = None,
     actor: Actor = None,
 ) -> Client:
     managers = account_managers or []
     _managers_check(firm, managers)
-    client = Client(firm=firm, name=name.strip(), segment=segment.strip())
+    client = Client(
+        firm=firm, name=name.strip(), segment=segment.strip(), external_id=external_id.strip()
+    )
     client.full_clean()
     client.save()
     client.account_managers.set(managers)
@@ -51,7 +54,7 @@ def client_update(
     **fields: Any,
 ) -> Client:
     """Rename/re-segment a client; `account_managers`, when given, replaces its managers."""
-    _set(client, fields, {"name", "segment"})
+    _set(client, fields, {"name", "segment", "external_id"})
     client.full_clean()
     client.save()
     data: dict[str, Any] = {}
