@@ -20,7 +20,9 @@ SECTIONS: list[Section] = [
     Section("Contacts", "workspace:contacts", "The people at your clients."),
     Section("Engagements", "workspace:engagements", "Matters and projects."),
     Section("Import clients and contacts", "workspace:import", "From a CSV file.", (Role.ADMIN,)),
-    Section("Import fees", "fees:import", "Fees per client and period, from a CSV file.", (Role.ADMIN,)),
+    Section(
+        "Import fees", "fees:import", "Fees per client and period, from a CSV file.", (Role.ADMIN,)
+    ),
     Section(
         "Branding",
         "workspace:branding",
