@@ -133,10 +133,18 @@ def feedback_analyse_batch(
     Safe to run twice or concurrently (claims). With `fill_to`, other pending items join the
     batch up to that size. Raises OperationalError (after releasing its claims) so the task can
     retry."""
-    from nlp.engine.core import engine_get
-
     feedback_ids = [int(i) for i in feedback_ids]
     claimed = feedback_analysis_claim(feedback_ids=feedback_ids, fill_to=fill_to)
+    return feedback_analyse_claimed(feedback_ids=feedback_ids, claimed=claimed, engine=engine)
+
+
+def feedback_analyse_claimed(
+    *, feedback_ids: list[int], claimed: list[int], engine: "Engine | None" = None
+) -> BatchOutcome:
+    """The rest of `feedback_analyse_batch` once `claimed` (from `feedback_analysis_claim`) are
+    ours: keep the lease, infer, store, hand stale items back, publish `feedback.on_analysed`."""
+    from nlp.engine.core import engine_get
+
     outcome = BatchOutcome(
         done=[], failed=[], skipped=[i for i in feedback_ids if i not in claimed]
     )
