@@ -69,10 +69,9 @@ def feedback_analysis_claim(*, feedback_ids: list[int], fill_to: int = 0) -> lis
     """Claim pending items (pending -> running, attempts + 1) in one statement: the pending rows
     are locked first (SKIP LOCKED: a concurrent claimer gets the others, never the same ones), so
     two workers given the same id never both claim it. Missing ids are ignored. With `fill_to`,
-    other pending items (oldest first) join the claim up to that size: ingestion sends one id
-    per task, and batching them is what makes the encoder fast; the tasks of the ids taken this
-    way later claim nothing (or newer items) in one round trip. Returns the given ids claimed,
-    in their order, then the others by id."""
+    other pending items (oldest first) join the claim up to that size (batching is what makes
+    the encoder fast; with no ids it is how `nlp.drain` takes the next batch). Returns the
+    given ids claimed, in their order, then the others by id."""
     wanted = list(dict.fromkeys(int(i) for i in feedback_ids))
     extra = max(0, fill_to - len(wanted))
     table = connection.ops.quote_name(Feedback._meta.db_table)
