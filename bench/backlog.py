@@ -1,7 +1,15 @@
-"""Backlog drain: re-analyse N stored items with 1 and with 2 NLP worker processes.
+"""Backlog drain and end to end analysis with 1 and 2 NLP worker processes, side by side: the
+old enqueue (a task per item, per batch for a bulk; NLP_ENQUEUE_PER_ITEM) against the coalesced
+wake-ups (`nlp.analyse_pending`, one per commit, none while one waits).
 
     CELERY_BROKER_URL=redis://127.0.0.1:6379/3 HF_HUB_OFFLINE=1 \\
-        .venv/bin/python bench/backlog.py [--n 100000] [--workers 1,2] [--data-dir ../shared/data]
+        .venv/bin/python bench/backlog.py [--n 100000] [--e2e 1000] [--workers 1,2]
+        [--modes per_item,wake] [--data-dir ../shared/data]
+
+End to end: `--e2e` items are saved one transaction each through `feedback_ingest` (what a form
+post or an API call does) while the workers run; the clock runs from the first save until none is
+left. Broker messages: the nlp tasks the workers took (counted in their logs) plus those still
+queued when the clock stops, per 1,000 items.
 
 N items (default 100,000; `--n 10000` on a shared machine) are stored once through the bulk
 ingest path and marked analysed (a backlog after a model change); then for each worker count,
@@ -19,6 +27,7 @@ queues at the end. The last line is one JSON object: items/s and drain seconds p
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -30,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bench.broker import broker_reset, mode_set, queued  # noqa: E402
 from bench.database import own_database  # noqa: E402
 
 FALLBACK = [
@@ -49,11 +59,16 @@ def texts_for(n: int, data_dir: Path) -> list[str]:
     return [f"{FALLBACK[i % len(FALLBACK)]} (#{i})" for i in range(n)]
 
 
+LOGS = ROOT / "var" / "bench-backlog"
+
+
 def workers_start(k: int) -> list[subprocess.Popen]:
     """k solo workers; the cores are split between them (OMP/MKL threads per process), else
-    each would start a thread per core and they would fight over the same cores."""
+    each would start a thread per core and they would fight over the same cores. Each logs at
+    INFO to LOGS/<i>.log (a line per task received: the broker messages)."""
     threads = str(max(1, (os.cpu_count() or 1) // k))
     env = {**os.environ, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
+    LOGS.mkdir(parents=True, exist_ok=True)
     return [
         subprocess.Popen(
             [
@@ -68,17 +83,23 @@ def workers_start(k: int) -> list[subprocess.Popen]:
                 "nlp",
                 "--without-gossip",
                 "--without-mingle",
-                "--loglevel=WARNING",
+                "--loglevel=INFO",
                 "-n",
                 f"backlog-{os.getpid()}-{i}@%h",
             ],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=(LOGS / f"{i}.log").open("w"),
+            stderr=subprocess.STDOUT,
         )
         for i in range(k)
     ]
+
+
+def messages_taken(k: int) -> int:
+    """nlp tasks the k workers have taken off the broker so far."""
+    pattern = re.compile(r"Task nlp\.\w+\[[^\]]+\] received")
+    return sum(len(pattern.findall((LOGS / f"{i}.log").read_text())) for i in range(k))
 
 
 def drain(firm, workers: list[subprocess.Popen], timeout: float) -> float:
@@ -98,12 +119,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--e2e", type=int, default=1000, help="items saved one at a time")
+    parser.add_argument("--modes", default="per_item,wake", help="enqueue paths, in order")
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--timeout", type=float, default=7200)
     args = parser.parse_args()
     if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
         sys.exit("Set CELERY_BROKER_URL to a Redis database (purged at the end).")
     own_database("backlog")
+
+    from django.conf import settings
 
     from config.celery import app
     from feedback.ingest import feedback_candidate
@@ -144,37 +169,99 @@ def main() -> None:
     )
 
     counts = [int(k) for k in args.workers.split(",")]
+    modes = args.modes.split(",")
     results: dict[str, dict] = {}
+    e2e_texts = texts_for(args.e2e, args.data_dir)
     try:
-        for k in counts:
-            workers = workers_start(k)
-            try:
-                # Warm-up, not measured: one task per item, enough for every worker to load
-                # its model and answer (prefetch 1 spreads them).
-                for i in range(4 * k):
-                    feedback_ingest(
-                        source=warm_source, text=FALLBACK[i % 5], external_id=f"w{k}{i}"
+        for mode in modes:
+            mode_set(mode)
+            for k in counts:
+                broker_reset(app)
+                workers = workers_start(k)
+                try:
+                    # Warm-up, not measured: enough items for every worker to load its model
+                    # and answer (prefetch 1 spreads the per-item tasks; a full batch wakes
+                    # another worker).
+                    for i in range(max(4 * k, settings.NLP_BATCH_SIZE * k)):
+                        feedback_ingest(
+                            source=warm_source, text=FALLBACK[i % 5], external_id=f"w{mode}{k}{i}"
+                        )
+                    drain(warm_source.firm, workers, args.timeout)
+                    e2e = e2e_run(
+                        app, mode, k, texts=e2e_texts, workers=workers, timeout=args.timeout
                     )
-                drain(warm_source.firm, workers, args.timeout)
-                queued = feedback_reanalyse(firm=firm)
-                seconds = drain(firm, workers, args.timeout)
-            finally:
-                for w in workers:
-                    w.terminate()
-                for w in workers:
-                    w.wait(60)
-            results[str(k)] = {"items_s": round(queued / seconds, 1), "drain_s": round(seconds, 1)}
-            print(f"{k} worker(s): {queued} items in {seconds:.1f} s", flush=True)
+                    settle(app)
+                    taken = messages_taken(k)
+                    queued_n = feedback_reanalyse(firm=firm)
+                    seconds = drain(firm, workers, args.timeout)
+                    messages = messages_taken(k) - taken + queued("nlp")
+                finally:
+                    for w in workers:
+                        w.terminate()
+                    for w in workers:
+                        w.wait(60)
+                key = f"{mode}:{k}"
+                key += f"#{sum(r.startswith(key) for r in results) + 1}" if key in results else ""
+                results[key] = {
+                    "items_s": round(queued_n / seconds, 1),
+                    "drain_s": round(seconds, 1),
+                    "msgs_per_1000": round(messages * 1000 / queued_n, 1),
+                    **e2e,
+                }
+                print(f"{key}: {results[key]}", flush=True)
     finally:
-        app.control.purge()
+        broker_reset(app)
 
-    print(f"\n{'NLP worker processes':<24}{'items':>10}{'items/s':>10}{'drain s':>10}")
-    for k, r in results.items():
-        print(f"{k:<24}{args.n:>10}{r['items_s']:>10}{r['drain_s']:>10}")
-    one, two = results.get("1"), results.get("2")
-    if one and two:
-        print(f"scaling 1 -> 2 workers: {two['items_s'] / one['items_s']:.2f}x")
-    print(json.dumps({"n": args.n, "workers": results}))
+    print(
+        f"\n{'enqueue':<10}{'workers':>8}{'e2e items/s':>13}{'e2e msgs/1000':>15}"
+        f"{'backlog items/s':>17}{'backlog msgs/1000':>19}"
+    )
+    for key, r in results.items():
+        mode, k = key.split(":")
+        k = k.replace("#", " (run ") + ")" if "#" in k else k
+        print(
+            f"{mode:<10}{k:>8}{r['e2e_items_s']:>13}{r['e2e_msgs_per_1000']:>15}"
+            f"{r['items_s']:>17}{r['msgs_per_1000']:>19}"
+        )
+    print(json.dumps({"n": args.n, "e2e": args.e2e, "runs": results}))
+
+
+def settle(app) -> None:  # noqa: ANN001
+    """Between measurements: the tasks left over from the last one (no-ops now) are dropped."""
+    broker_reset(app)
+    time.sleep(1)
+
+
+def e2e_run(
+    app,
+    mode: str,
+    k: int,
+    *,
+    texts: list[str],
+    workers: list,
+    timeout: float,  # noqa: ANN001
+) -> dict:
+    """Save the items one transaction each while the workers run; seconds until all analysed,
+    and the nlp messages it took."""
+    from feedback.models import Channel, Firm, Source
+    from feedback.services import feedback_ingest
+
+    firm = Firm.objects.create(name=f"E2E {mode} {k}", slug=f"e2e-{uuid.uuid4().hex[:8]}")
+    source = Source.objects.create(firm=firm, channel=Channel.FORM, name="E2E")
+    settle(app)
+    taken = messages_taken(k)
+    started = time.perf_counter()
+    for i, text in enumerate(texts):
+        feedback_ingest(source=source, text=text, external_id=f"e{i}")
+    saved_s = time.perf_counter() - started
+    seconds = saved_s + drain(firm, workers, timeout)
+    messages = messages_taken(k) - taken + queued("nlp")
+    return {
+        "e2e_items_s": round(len(texts) / seconds, 1),
+        "e2e_s": round(seconds, 1),
+        "e2e_save_s": round(saved_s, 1),
+        "e2e_msgs_per_1000": round(messages * 1000 / len(texts), 1),
+    }
 
 
 if __name__ == "__main__":

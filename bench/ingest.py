@@ -10,13 +10,19 @@
    gunicorn serving config.wsgi with production settings, 2 workers, 2 connections;
 3. CSV import: a generated file through `csv_import_run` (what `listening_import_csv` and the
    upload page's job run), batches of 1,000 rows;
-4. web form: `POST /listen/form/<public_key>` (JSON accepted) arriving at a steady rate (open
+4. web form: `POST /listen/form/<public_key>` (JSON accepted), and the single-item API
+   (`POST /api/v1/feedback/`), arriving at a steady rate (open
    loop: each request is sent on schedule, so queueing shows as latency), p50/p99/max latency,
    with 1, 2 and 4 gunicorn sync workers; every submission goes through validation, rate-limit
    counters (set high), `feedback_ingest` and the on-commit enqueue to the broker. The CPU ms
    per submission (gunicorn workers + their PostgreSQL backends, read from /proc) bound what
    the cores can serve: 2 cores / 10 ms = 200 submissions/s at best;
 5. IMAP: messages APPENDed to a real Dovecot on loopback, then read by `source_poll`.
+
+Bulk API, form and single API run once per enqueue path (`--modes`): the old one (a task per
+item, NLP_ENQUEUE_PER_ITEM, the baseline) then the coalesced wake-ups; each reports the analysis
+messages it queued per 1,000 items (no worker consumes them here, so a wake-up's flag is never
+cleared before it expires: NLP_WAKE_TTL_SECONDS bounds the count from below).
 
 The bench creates, migrates and finally drops a database of its own (bench/database.py). The
 broker's queues are purged at the end (the analysis requests are not part of this bench). The
@@ -35,8 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
+from bench.broker import broker_reset, mode_set, queued  # noqa: E402
 from bench.database import own_database  # noqa: E402
-from bench.httpload import closed_loop, gunicorn, open_loop, percentile  # noqa: E402
+from bench.httpload import closed_loop, gunicorn  # noqa: E402
+from bench.ingest_web import bench_api, bench_form  # noqa: E402
 from bench.procs import children, cpu_seconds, postgres_backends  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -149,44 +157,6 @@ def bench_csv(n: int, source) -> tuple[float, float]:
     return n / elapsed, n / cpu
 
 
-def bench_form(source, workers: int, rate: float, seconds: float) -> dict:
-    """p50/p99 latency of web-form submissions arriving at a steady `rate` per second."""
-    from urllib.parse import urlencode
-
-    run = uuid.uuid4().hex[:8]
-    path = f"/listen/form/{source.public_key}"
-    headers = {"Content-Type": "application/x-www-form-urlencoded"}
-
-    def request(i: int) -> tuple[str, bytes, dict[str, str]]:
-        body = urlencode(
-            {
-                "text": f"{TEXTS[i % len(TEXTS)]} ({run}-{workers}-{i})",
-                "email": f"c{i}@client.example",
-                "rating": str(i % 5 + 1),
-                "website": "",
-                "submission_id": str(uuid.uuid4()),
-            }
-        ).encode()
-        return path, body, headers
-
-    with gunicorn(workers) as (port, proc):
-        # Warm every worker (and open its persistent database connection) before measuring.
-        closed_loop(port, lambda i: request(1_000_000 + i), 100, 8)
-        web, db = children(proc.pid), postgres_backends()
-        before = cpu_seconds(web) + cpu_seconds(db)
-        latencies, statuses = open_loop(port, request, rate, seconds)
-        cpu = cpu_seconds(web) + cpu_seconds(db) - before
-    return {
-        "rate": rate,
-        "workers": workers,
-        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
-        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
-        "max_ms": round(max(latencies) * 1000, 1),
-        "cpu_ms": round(cpu / len(latencies) * 1000, 2),
-        "statuses": statuses,
-    }
-
-
 def bench_imap(n: int, firm) -> float:
     from imap_tools import MailBoxUnencrypted
 
@@ -230,6 +200,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="form load duration")
     parser.add_argument("--workers", default="1,2,4", help="gunicorn worker counts for the form")
     parser.add_argument("--mails", type=int, default=500)
+    parser.add_argument("--modes", default="per_item,wake", help="enqueue paths, in order")
     args = parser.parse_args()
 
     if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
@@ -246,54 +217,70 @@ def main() -> None:
     csv_source = Source.objects.create(firm=firm, channel=Channel.IMPORT, name="CSV")
     form_source = Source.objects.create(firm=firm, channel=Channel.FORM, name="Form")
 
+    modes = args.modes.split(",")
+    bulk: dict[str, dict] = {}
+    cells: list[dict] = []
     try:
         baseline_rps = bench_baseline(args.baseline, base_source)
-        bulk_rps, bulk_statuses, bulk_cpu = bench_bulk_api(
-            args.bulk, api_source, workers=2, concurrency=2
-        )
+        for mode in modes:
+            mode_set(mode)
+            broker_reset(app)
+            rps, statuses, per_cpu = bench_bulk_api(args.bulk, api_source, workers=2, concurrency=2)
+            bulk[mode] = {
+                "ips": round(rps, 1),
+                "ips_per_cpu_s": round(per_cpu),
+                "statuses": statuses,
+                "msgs_per_1000": round(queued("nlp") * 1000 / args.bulk, 1),
+            }
+            for rate in args.rates.split(","):
+                for w in args.workers.split(","):
+                    for bench, source in ((bench_form, form_source), (bench_api, api_source)):
+                        cell = bench(source, int(w), float(rate), args.seconds)
+                        cells.append({"mode": mode, **cell})
+        mode_set("wake")
         csv_rps, csv_cpu = bench_csv(args.csv, csv_source)
-        forms = [
-            bench_form(form_source, int(w), float(rate), args.seconds)
-            for rate in args.rates.split(",")
-            for w in args.workers.split(",")
-        ]
         imap_mps = bench_imap(args.mails, firm) if args.mails else 0.0
     finally:
-        app.control.purge()
+        broker_reset(app)
 
     print(f"{'path':<52}{'items':>8}{'per second':>14}")
     rows = [
         ("baseline: Model.objects.create loop", args.baseline, baseline_rps),
-        ("bulk API via gunicorn (2 workers, 500 a request)", args.bulk, bulk_rps),
+        *(
+            (f"bulk API via gunicorn (2 workers, 500 a request), {m}", args.bulk, r["ips"])
+            for m, r in bulk.items()
+        ),
         ("CSV import (listening_import_csv)", args.csv, csv_rps),
         ("IMAP (Dovecot) -> source_poll", args.mails, imap_mps),
     ]
     for label, n, rate in rows:
         print(f"{label:<52}{n:>8}{rate:>14.1f}")
-    print(f"bulk API HTTP statuses: {bulk_statuses}")
-    print(
-        f"items per CPU second (what the cores would do unshared): bulk API {bulk_cpu:.0f}"
-        f" (web + PostgreSQL), CSV import {csv_cpu:.0f} (importer + PostgreSQL)"
-    )
-    print(f"\nweb form at a steady rate for {args.seconds:g} s each:")
-    head = ("rate/s", "gunicorn workers", "p50 ms", "p99 ms", "max ms", "CPU ms/sub")
-    print(f"{head[0]:<8}{head[1]:<18}{head[2]:>9}{head[3]:>9}{head[4]:>9}{head[5]:>12}  statuses")
-    for f in forms:
-        print(
-            f"{f['rate']:<8g}{f['workers']:<18}{f['p50_ms']:>9}{f['p99_ms']:>9}{f['max_ms']:>9}"
-            f"{f['cpu_ms']:>12}  {f['statuses']}"
-        )
+    print(f"bulk API per mode: {bulk}")
+    print(f"CSV import items per CPU second (importer + PostgreSQL): {csv_cpu:.0f}")
+    print(f"\nform and single-item API at a steady rate for {args.seconds:g} s each:")
+    head = ("enqueue", "path", "rate/s", "workers", "p50 ms", "p99 ms", "max ms", "CPU ms")
+    head += ("msgs/1000",)
+    print("".join(f"{h:>10}" for h in head) + "  statuses")
+    for c in cells:
+        row = (c["mode"], c["path"], c["rate"], c["workers"], c["p50_ms"], c["p99_ms"])
+        row += (c["max_ms"], c["cpu_ms"], c["msgs_per_1000"])
+        print("".join(f"{v:>10}" for v in row) + f"  {c['statuses']}")
     print(
         json.dumps(
             {
                 "baseline_rps": round(baseline_rps, 1),
-                "bulk_api_ips": round(bulk_rps, 1),
+                "bulk_api": bulk,
                 "csv_ips": round(csv_rps, 1),
-                "bulk_api_ips_per_cpu_s": round(bulk_cpu),
                 "csv_ips_per_cpu_s": round(csv_cpu),
                 "imap_mps": round(imap_mps, 1),
-                "form_p50_p99_ms": {
-                    f"{f['rate']:g}/s x{f['workers']}": [f["p50_ms"], f["p99_ms"]] for f in forms
+                "p50_p99_ms": {
+                    f"{c['mode']} {c['path']} {c['rate']:g}/s x{c['workers']}": [
+                        c["p50_ms"],
+                        c["p99_ms"],
+                        c["cpu_ms"],
+                        c["msgs_per_1000"],
+                    ]
+                    for c in cells
                 },
             }
         )

@@ -43,7 +43,8 @@ RETRY_DEFERRED_INVITATIONS_TASK = "listening.retry_deferred_invitations"
 SEND_MAGIC_LINK_TASK = "email.portal_send_magic_link"
 PURGE_MAGIC_LINKS_TASK = "portal.purge_magic_links"
 # nlp
-ANALYSE_TASK = "nlp.analyse_batch"
+ANALYSE_TASK = "nlp.analyse_batch"  # these ids (sweeps); other pending items fill the batch
+ANALYSE_PENDING_TASK = "nlp.analyse_pending"  # wake-up: drain the pending items in batches
 TOPICS_SWEEP_TASK = "nlp.topics_sweep"  # beat: assign new feedback, refit the firms due
 TOPICS_REFIT_TASK = "nlp.topics_refit"
 TOPIC_SPLIT_TASK = "nlp.topic_split"
@@ -71,6 +72,7 @@ TASK_QUEUES: dict[str, Queues] = {
     SEND_MAGIC_LINK_TASK: Queues.EMAIL,
     PURGE_MAGIC_LINKS_TASK: Queues.DEFAULT,
     ANALYSE_TASK: Queues.NLP,
+    ANALYSE_PENDING_TASK: Queues.NLP,
     TOPICS_SWEEP_TASK: Queues.NLP,
     TOPICS_REFIT_TASK: Queues.NLP,
     TOPIC_SPLIT_TASK: Queues.NLP,

@@ -1,6 +1,6 @@
 """Saving many feedback items at once (the bulk API, CSV imports): one multi-row
 `INSERT … ON CONFLICT DO NOTHING RETURNING` per chunk instead of a savepoint and an insert per
-item, and one analysis task per batch of created items instead of one per item.
+item, and one wake-up of the NLP workers per call instead of an analysis task per item.
 
 The guarantees are those of `feedback_ingest`: every item is saved before its analysis is
 queued (on commit), the same (firm, source, external id) is one row whoever sends it and however
@@ -13,17 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import Field, JSONField
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from config.queues import ANALYSE_TASK
-from feedback.enqueue import task_send_on_commit
 from feedback.models import Contact, Feedback, Firm, PiiRedaction
 from feedback.privacy.selectors import firm_known_names
+from feedback.services import analysis_request_on_commit
 
 # Rows per COPY and per look-up of existing keys.
 INSERT_CHUNK = 5000
@@ -85,9 +83,7 @@ def feedback_ingest_many(*, candidates: list[Feedback]) -> list[tuple[int, bool]
     missing = [key for key, _ in order if key not in ids]
     if missing:
         ids.update(_existing(firm_id, missing))
-    batch = settings.NLP_BATCH_SIZE
-    for start in range(0, len(created), batch):
-        task_send_on_commit(ANALYSE_TASK, [created[start : start + batch]])
+    analysis_request_on_commit(created)
     fresh = set(created)
     results: list[tuple[int, bool]] = []
     for index, candidate in enumerate(candidates):

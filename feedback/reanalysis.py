@@ -9,9 +9,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from config.queues import ANALYSE_TASK
-from feedback.enqueue import task_send_on_commit
 from feedback.models import AnalysisStatus, Feedback, Firm
+from feedback.services import analysis_request_on_commit
 
 # Ids reset per transaction (one UPDATE); each is then queued as tasks of `batch_size`.
 RESET_CHUNK = 2048
@@ -55,7 +54,7 @@ def feedback_reanalyse(
     batch_size: int = 64,
     progress: Callable[[Progress], None] | None = None,
 ) -> int:
-    """Put matching feedback (done or failed) back to pending and queue it in batches on commit,
+    """Put matching feedback (done or failed) back to pending and wake the NLP workers on commit,
     e.g. after a model change. Items already pending/running are left to their current run.
     Returns how many items were queued; `progress` is told after each chunk.
 
@@ -81,8 +80,7 @@ def feedback_reanalyse(
                     analysis_updated_at=timezone.now(),
                 )
             )
-            for start in range(0, len(ids), batch_size):
-                task_send_on_commit(ANALYSE_TASK, [ids[start : start + batch_size]])
+            analysis_request_on_commit(ids, batch_size=batch_size)
         if progress is not None:
             progress(Progress(total, max(total, total_expected), time.monotonic() - started))
     return total

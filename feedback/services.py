@@ -5,11 +5,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.queues import ANALYSE_TASK
-from feedback.enqueue import task_send, task_send_on_commit
+from config.queues import ANALYSE_PENDING_TASK, ANALYSE_TASK
+from feedback.enqueue import (
+    task_send,
+    task_send_on_commit,
+    task_wake,
+    task_wake_on_commit,
+    task_wake_taken,
+)
 from feedback.ingest import _check_same_firm, feedback_candidate, text_normalise
 from feedback.models import (
     AnalysisStatus,
@@ -39,6 +46,34 @@ def analysis_enqueue(feedback_ids: list[int]) -> None:
     durable and the sweeper re-queues it."""
     if feedback_ids:
         task_send(ANALYSE_TASK, [feedback_ids])
+
+
+def analysis_request_on_commit(feedback_ids: list[int], *, batch_size: int | None = None) -> None:
+    """Ask for the analysis of these saved (pending) items once the transaction commits: one
+    wake-up of the NLP workers per commit however many items it saved, none while one is already
+    waiting; the worker that takes it drains every pending item in batches. The items are
+    durable before anything is published, and a wake-up that is lost is made up for by the
+    sweeps (`feedback.sweeps`)."""
+    if not feedback_ids:
+        return
+    if settings.NLP_ENQUEUE_PER_ITEM:  # the benches' baseline: a task per item (per batch)
+        batch = batch_size or settings.NLP_BATCH_SIZE
+        for start in range(0, len(feedback_ids), batch):
+            task_send_on_commit(ANALYSE_TASK, [list(feedback_ids[start : start + batch])])
+        return
+    task_wake_on_commit(ANALYSE_PENDING_TASK, ttl=settings.NLP_WAKE_TTL_SECONDS)
+
+
+def analysis_wake(*, force: bool = False) -> bool:
+    """Wake the NLP workers now, unless a wake-up is already waiting (`force`: even then; a
+    sweep that found items waiting too long, whose wake-up may be lost). Called by a drain that
+    found more than one batch waiting, so an idle worker joins it. False if the broker refused."""
+    return task_wake(ANALYSE_PENDING_TASK, ttl=settings.NLP_WAKE_TTL_SECONDS, force=force)
+
+
+def analysis_wake_taken() -> None:
+    """The wake-up task has started: commits from now on publish a new one."""
+    task_wake_taken(ANALYSE_PENDING_TASK)
 
 
 def feedback_ingest(
@@ -97,7 +132,7 @@ def _ingest_save(candidate: Feedback) -> IngestResult:
         if existing is None:
             raise
         return IngestResult(feedback=existing, created=False)
-    task_send_on_commit(ANALYSE_TASK, [[candidate.pk]])
+    analysis_request_on_commit([candidate.pk])
     return IngestResult(feedback=candidate, created=True)
 
 
@@ -139,7 +174,7 @@ def feedback_text_replace(
             "analysis_updated_at",
         ]
     )
-    task_send_on_commit(ANALYSE_TASK, [[feedback.pk]])
+    analysis_request_on_commit([feedback.pk])
     return True
 
 

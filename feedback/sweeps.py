@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from feedback.models import AnalysisStatus, Feedback
-from feedback.services import analysis_enqueue
+from feedback.services import analysis_enqueue, analysis_wake
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ def feedback_sweep_expired_claims(*, lease_expired_before: datetime, max_attempt
     """Hand on items whose analysis claim expired (running, not refreshed since
     `lease_expired_before`: their worker died, see nlp.claims): back to pending and re-queued, or
     failed after `max_attempts` claims (an item that kills its worker every time). Rows are
-    locked with SKIP LOCKED, so concurrent sweeps never queue an item twice. Returns how many
+    locked with SKIP LOCKED, so concurrent sweeps never queue an item twice. Wakes the NLP
+    workers when an item has been pending since before `lease_expired_before`. Returns how many
     items were re-queued."""
     expired = Feedback.objects.filter(
         analysis_status=AnalysisStatus.RUNNING, analysis_updated_at__lt=lease_expired_before
@@ -68,4 +69,11 @@ def feedback_sweep_expired_claims(*, lease_expired_before: datetime, max_attempt
         logger.warning("re-queued %d item(s) whose analysis claim expired", len(requeued))
     for start in range(0, len(requeued), settings.NLP_BATCH_SIZE):
         analysis_enqueue(requeued[start : start + settings.NLP_BATCH_SIZE])
+    # An item pending for a whole lease without a claim: every worker is busy, or the wake-up
+    # that covered it was lost (with a worker killed before it started, or with the broker).
+    # One more wake-up costs a message; the slow sweep above would take FEEDBACK_SWEEP_AFTER.
+    if Feedback.objects.filter(
+        analysis_status=AnalysisStatus.PENDING, analysis_updated_at__lt=lease_expired_before
+    ).exists():
+        analysis_wake(force=True)
     return len(requeued)

@@ -69,10 +69,9 @@ def feedback_analysis_claim(*, feedback_ids: list[int], fill_to: int = 0) -> lis
     """Claim pending items (pending -> running, attempts + 1) in one statement: the pending rows
     are locked first (SKIP LOCKED: a concurrent claimer gets the others, never the same ones), so
     two workers given the same id never both claim it. Missing ids are ignored. With `fill_to`,
-    other pending items (oldest first) join the claim up to that size: ingestion sends one id
-    per task, and batching them is what makes the encoder fast; the tasks of the ids taken this
-    way later claim nothing (or newer items) in one round trip. Returns the given ids claimed,
-    in their order, then the others by id."""
+    other pending items (oldest first) join the claim up to that size (batching is what makes
+    the encoder fast; with no ids it is how `nlp.drain` takes the next batch). Returns the
+    given ids claimed, in their order, then the others by id."""
     wanted = list(dict.fromkeys(int(i) for i in feedback_ids))
     extra = max(0, fill_to - len(wanted))
     table = connection.ops.quote_name(Feedback._meta.db_table)
@@ -133,10 +132,18 @@ def feedback_analyse_batch(
     Safe to run twice or concurrently (claims). With `fill_to`, other pending items join the
     batch up to that size. Raises OperationalError (after releasing its claims) so the task can
     retry."""
-    from nlp.engine.core import engine_get
-
     feedback_ids = [int(i) for i in feedback_ids]
     claimed = feedback_analysis_claim(feedback_ids=feedback_ids, fill_to=fill_to)
+    return feedback_analyse_claimed(feedback_ids=feedback_ids, claimed=claimed, engine=engine)
+
+
+def feedback_analyse_claimed(
+    *, feedback_ids: list[int], claimed: list[int], engine: "Engine | None" = None
+) -> BatchOutcome:
+    """The rest of `feedback_analyse_batch` once `claimed` (from `feedback_analysis_claim`) are
+    ours: keep the lease, infer, store, hand stale items back, publish `feedback.on_analysed`."""
+    from nlp.engine.core import engine_get
+
     outcome = BatchOutcome(
         done=[], failed=[], skipped=[i for i in feedback_ids if i not in claimed]
     )

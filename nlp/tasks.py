@@ -4,7 +4,14 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
-from config.queues import TOPIC_SPLIT_TASK, TOPICS_REFIT_TASK, TOPICS_SWEEP_TASK
+from config.queues import (
+    ANALYSE_PENDING_TASK,
+    TOPIC_SPLIT_TASK,
+    TOPICS_REFIT_TASK,
+    TOPICS_SWEEP_TASK,
+)
+from feedback.services import analysis_wake_taken
+from nlp.drain import feedback_analyse_pending
 from nlp.services import feedback_analyse_batch
 
 
@@ -25,6 +32,31 @@ def analyse_batch(feedback_ids: list[int]) -> dict[str, list[int]]:
         feedback_ids=[int(i) for i in feedback_ids], fill_to=settings.NLP_BATCH_SIZE
     )
     return {"done": outcome.done, "failed": outcome.failed, "skipped": outcome.skipped}
+
+
+@shared_task(
+    name=ANALYSE_PENDING_TASK,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+)
+def analyse_pending() -> dict[str, int]:
+    """Wake-up (published on commit by ingestion, at most one waiting): analyse pending items in
+    batches until none is left, or for NLP_DRAIN_SECONDS and then wake again. Clears its wake-up
+    flag before it looks, so an item committed later wakes a worker again. Idempotent (claims);
+    database outages are retried with capped exponential backoff."""
+    analysis_wake_taken()
+    outcome = feedback_analyse_pending(
+        batch_size=settings.NLP_BATCH_SIZE, budget_s=settings.NLP_DRAIN_SECONDS
+    )
+    return {
+        "batches": outcome.batches,
+        "done": outcome.done,
+        "failed": outcome.failed,
+        "drained": int(outcome.drained),
+    }
 
 
 @shared_task(name=TOPICS_SWEEP_TASK, soft_time_limit=900, time_limit=960)

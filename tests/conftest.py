@@ -77,11 +77,10 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subpro
     """A real `celery worker` process on every queue, talking to the test database and to the
     broker from CELERY_BROKER_URL. Started once per test session; pair it with `transactional_db`
     so the rows it needs are committed."""
-    from config.celery import app
 
     with django_db_blocker.unblock():
         db_url = _database_url()
-    app.control.purge()
+    _queues_purged()
     try:
         proc, _ = worker_start(
             queues="default,ingest,nlp,email", name="worker", database_url=db_url
@@ -96,6 +95,17 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subpro
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def _queues_purged() -> None:
+    """Every queue emptied, and with them the wake-up they held: its flag goes too, or the next
+    test's commits would take it for waiting and publish none (feedback.enqueue.task_wake)."""
+    from config.celery import app
+    from config.queues import ANALYSE_PENDING_TASK
+    from feedback.enqueue import task_wake_taken
+
+    app.control.purge()
+    task_wake_taken(ANALYSE_PENDING_TASK)
 
 
 def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
@@ -129,9 +139,8 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
     )
     if not transactional:
         return
-    from config.celery import app
 
-    app.control.purge()  # the database is about to be emptied: queued work has nothing to do
+    _queues_purged()  # the database is about to be emptied: queued work has nothing to do
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and _worker_running_a_task():
         time.sleep(0.2)

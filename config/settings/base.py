@@ -186,6 +186,15 @@ FEEDBACK_SWEEP_AFTER = timedelta(minutes=env.int("FEEDBACK_SWEEP_AFTER_MINUTES",
 # refreshed for the lease (the worker died) is handed on by feedback.sweep_expired_claims.
 NLP_CLAIM_HEARTBEAT_SECONDS = env.float("NLP_CLAIM_HEARTBEAT_SECONDS", default=5.0)
 NLP_CLAIM_LEASE = timedelta(seconds=env.float("NLP_CLAIM_LEASE_SECONDS", default=30.0))
+# Saved items wake the NLP workers with one `nlp.analyse_pending` per commit, none while one is
+# waiting; a wake-up lost with the broker silences the senders at most this long (the sweeps
+# catch up regardless). A worker drains pending items in batches for at most NLP_DRAIN_SECONDS
+# per task, then hands on to a new wake-up (bounded tasks; other nlp tasks get their turn).
+NLP_WAKE_TTL_SECONDS = env.float("NLP_WAKE_TTL_SECONDS", default=10.0)
+NLP_DRAIN_SECONDS = env.float("NLP_DRAIN_SECONDS", default=60.0)
+# Only for bench/backlog.py and bench/ingest.py's baseline: one analysis task per saved item
+# (per batch of a bulk import), as before the wake-ups.
+NLP_ENQUEUE_PER_ITEM = env.bool("NLP_ENQUEUE_PER_ITEM", default=False)
 # Analysed items whose rules never ran, and cases never notified, are caught up after this.
 REVIEW_SWEEP_AFTER = timedelta(seconds=env.int("REVIEW_SWEEP_AFTER_SECONDS", default=120))
 

@@ -1,5 +1,5 @@
 """feedback_ingest_many: many items in one COPY + upsert, with feedback_ingest's guarantees:
-saved before queued, de-duplicated by external id, one firm per call, no deadlock."""
+saved before the workers are woken, de-duplicated by external id, one firm per call, no deadlock."""
 
 import base64
 import json
@@ -12,6 +12,8 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.urls import reverse
 
+from config.queues import ANALYSE_PENDING_TASK
+from feedback.enqueue import WAKE_FLAG
 from feedback.ingest import feedback_candidate
 from feedback.ingest_bulk import bulk_lookups, feedback_ingest_many
 from feedback.models import AnalysisStatus, Feedback, PiiRedaction
@@ -27,40 +29,62 @@ def _candidates(source, ids, **extra):
     ]
 
 
-def _queued_batches() -> list[list[int]]:
-    """The analysis requests waiting on the broker's `nlp` queue (Redis), oldest first."""
+def _queued() -> list[tuple[str, list]]:
+    """The tasks waiting on the broker's `nlp` queue (Redis), oldest first, with their args."""
     broker = redis.Redis.from_url(django_settings.CELERY_BROKER_URL)
-    batches = []
+    queued = []
     for raw in reversed(broker.lrange("nlp", 0, -1)):
         message = json.loads(raw)
         args, _, _ = json.loads(base64.b64decode(message["body"]))
-        assert message["headers"]["task"] == "nlp.analyse_batch"
-        batches.append(args[0])
-    return batches
+        queued.append((message["headers"]["task"], args))
+    return queued
+
+
+def _broker_emptied(url: str) -> None:
+    broker = redis.Redis.from_url(url)
+    broker.delete("nlp", WAKE_FLAG.format(name=ANALYSE_PENDING_TASK))
 
 
 @pytest.mark.django_db
-def test_every_item_is_saved_pending_and_queued_in_batches(
+def test_every_item_is_saved_pending_and_one_wake_up_is_queued(
     api_source, settings, django_capture_on_commit_callbacks
 ):
-    # given a broker with nothing waiting, and batches of 50
-    settings.NLP_BATCH_SIZE = 50
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("nlp")
+    # given a broker with nothing waiting
+    _broker_emptied(settings.CELERY_BROKER_URL)
 
     # when 120 items arrive at once
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         results = feedback_ingest_many(candidates=_candidates(api_source, range(120)))
 
-    # then each is a pending row, and three tasks (not 120) carry all their ids
+    # then each is a pending row, and one wake-up (not 120 tasks) asks the workers to drain them
     ids = [pk for pk, created in results if created]
-    assert len(ids) == 120 and len(callbacks) == 3
+    assert len(ids) == 120 and len(callbacks) == 1
     rows = Feedback.objects.filter(pk__in=ids)
     assert {r.analysis_status for r in rows} == {AnalysisStatus.PENDING}
     assert {r.external_id for r in rows} == {f"x-{i}" for i in range(120)}
-    batches = _queued_batches()
-    assert [len(b) for b in batches] == [50, 50, 20]
-    assert sorted(sum(batches, [])) == sorted(ids)
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("nlp")
+    assert _queued() == [("nlp.analyse_pending", [])]
+    _broker_emptied(settings.CELERY_BROKER_URL)
+
+
+@pytest.mark.django_db
+def test_the_benches_baseline_queues_one_task_per_batch(
+    api_source, settings, django_capture_on_commit_callbacks
+):
+    # given the old path (bench baseline), batches of 50
+    settings.NLP_ENQUEUE_PER_ITEM = True
+    settings.NLP_BATCH_SIZE = 50
+    _broker_emptied(settings.CELERY_BROKER_URL)
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        results = feedback_ingest_many(candidates=_candidates(api_source, range(120)))
+
+    # then three tasks carry all the ids
+    queued = _queued()
+    assert {task for task, _ in queued} == {"nlp.analyse_batch"}
+    assert [len(args[0]) for _, args in queued] == [50, 50, 20]
+    assert sorted(sum((args[0] for _, args in queued), [])) == sorted(pk for pk, _ in results)
+    _broker_emptied(settings.CELERY_BROKER_URL)
 
 
 @pytest.mark.django_db
