@@ -87,35 +87,28 @@ def analysis_pick(analyses: Iterable[Analysis], text_hash: str) -> Analysis | No
     return max(fresh, key=lambda a: (a.created_at, a.pk), default=None)
 
 
-def _is_current(prefix: str = "") -> Q:
-    """In SQL, the rule of `analysis_pick`, on a row of Analysis (prefix "") or of a table that
-    points to one (prefix "analysis__"): that analysis is of the item's text as it is now, and no
-    analysis of that text is newer (by write time, then id)."""
-    newer = Analysis.objects.filter(
-        feedback_id=OuterRef(f"{prefix}feedback_id"), text_hash=OuterRef(f"{prefix}text_hash")
-    ).filter(
-        Q(created_at__gt=OuterRef(f"{prefix}created_at"))
-        | Q(created_at=OuterRef(f"{prefix}created_at"), pk__gt=OuterRef(f"{prefix}pk"))
+def analysis_current_id(feedback: str = "pk", text_hash: str = "text_hash") -> Subquery:
+    """In SQL, the id of the current analysis (the rule of `analysis_pick`) of the item named by
+    the outer references (on Feedback: its own pk and text hash), NULL if it has none. What
+    `Feedback.current_analysis` is kept equal to."""
+    current = (
+        Analysis.objects.filter(feedback_id=OuterRef(feedback), text_hash=OuterRef(text_hash))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
     )
-    return Q(Q(**{f"{prefix}text_hash": F("feedback__text_hash")}), ~Exists(newer))
+    return Subquery(current)
 
 
 def _of_current_analysis(qs: QuerySet) -> Exists:
     """EmotionTag or ThemeMention rows `qs`, narrowed to those of the outer feedback item's
-    current analysis (the rule of `analysis_pick`), as a correlated EXISTS on that item: the
-    outer item's own text hash is read, so the database can walk the items in the page's order
-    and stop at the page, or walk the tags, whichever is cheaper."""
-    newer = Analysis.objects.filter(
-        feedback_id=OuterRef("analysis__feedback_id"), text_hash=OuterRef("analysis__text_hash")
-    ).filter(
-        Q(created_at__gt=OuterRef("analysis__created_at"))
-        | Q(created_at=OuterRef("analysis__created_at"), pk__gt=OuterRef("analysis_id"))
-    )
-    current = qs.filter(
-        feedback_id=OuterRef("pk"),
-        analysis__text_hash=OuterRef("text_hash"),
-    )
-    return Exists(current.filter(~Exists(newer)))
+    current analysis, as a correlated EXISTS on that item. The item's `current_analysis` is
+    read (kept by the writers, see `analysis_current_id`), so no tag is checked against
+    Analysis: PostgreSQL walks the items in the page's order and stops at the page, or walks
+    the promise's or emotion's tags to their items, whichever is cheaper."""
+    # The analysis alone names the item: correlating on feedback_id too would make PostgreSQL
+    # take the two conditions as independent and expect one item, then join the page's tables
+    # as nested loops over thousands (seconds on a large firm).
+    return Exists(qs.filter(analysis_id=OuterRef("current_analysis")))
 
 
 def feedback_mentioning(
@@ -137,10 +130,9 @@ def feedback_feeling(*, firm_id: int, emotion: str) -> Exists:
     return _of_current_analysis(EmotionTag.objects.filter(firm_id=firm_id, label=emotion))
 
 
-def feedback_ids_intending_to_leave(*, firm_id: int) -> QuerySet:
-    """Ids of the items whose current analysis flags an intent to leave."""
-    current = Analysis.objects.filter(_is_current(), firm_id=firm_id, intent_flag=True)
-    return current.values("feedback_id")
+def feedback_intending_to_leave() -> Q:
+    """On Feedback: its current analysis flags an intent to leave."""
+    return Q(current_analysis__intent_flag=True)
 
 
 def analysis_current(*, feedback: Feedback) -> Analysis | None:
@@ -156,14 +148,7 @@ def tags_of_current_analysis(qs: QuerySet) -> QuerySet:
     """Narrow EmotionTag or ThemeMention rows to those of their item's current analysis, so an
     aggregate counts each item's tags once, whatever older analyses (another model version, an
     older text) still keep theirs."""
-    current = (
-        Analysis.objects.filter(
-            feedback_id=OuterRef("feedback_id"), text_hash=OuterRef("feedback__text_hash")
-        )
-        .order_by("-created_at", "-pk")
-        .values("pk")[:1]
-    )
-    return qs.filter(analysis_id=Subquery(current))
+    return qs.filter(analysis_id=analysis_current_id("feedback_id", "feedback__text_hash"))
 
 
 def evidence_texts(evidence: object) -> list[str]:

@@ -1,6 +1,7 @@
 """Writes to the core domain. `feedback_ingest` is the only way client voice enters Earshot."""
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.queues import ANALYSE_PENDING_TASK, ANALYSE_TASK
+from feedback.analysis import analysis_current, analysis_current_id
 from feedback.enqueue import (
     task_send,
     task_send_on_commit,
@@ -137,6 +139,17 @@ def _ingest_save(candidate: Feedback) -> IngestResult:
 
 
 @transaction.atomic
+def feedback_current_analysis_set(*, feedback_ids: Iterable[int]) -> int:
+    """Point each item's `current_analysis` at its current analysis by the rule of
+    `feedback.analysis` (None where it has none), in one UPDATE. Every write of an Analysis row
+    or of an item's text hash calls it (or folds `analysis_current_id` into its own UPDATE) in
+    that same transaction; running it again changes nothing. Returns the rows updated."""
+    return Feedback.objects.filter(pk__in=list(feedback_ids)).update(
+        current_analysis=analysis_current_id()
+    )
+
+
+@transaction.atomic
 def feedback_text_replace(
     *,
     feedback: Feedback,
@@ -162,6 +175,8 @@ def feedback_text_replace(
     feedback.raw = raw
     feedback.analysis_status = AnalysisStatus.PENDING
     feedback.analysis_updated_at = now or timezone.now()
+    # Another text has another current analysis: none yet, or one of an identical earlier text.
+    feedback.current_analysis = analysis_current(feedback=feedback)
     feedback.full_clean(validate_unique=False, validate_constraints=False)
     feedback.save(
         update_fields=[
@@ -172,6 +187,7 @@ def feedback_text_replace(
             "raw",
             "analysis_status",
             "analysis_updated_at",
+            "current_analysis",
         ]
     )
     analysis_request_on_commit([feedback.pk])

@@ -4,6 +4,7 @@ and theme rows replaced, people's corrections re-applied, never onto text that c
 from django.db import transaction
 from django.utils import timezone
 
+from feedback.analysis import analysis_current_id
 from feedback.models import Analysis, AnalysisStatus, EmotionTag, Feedback, ThemeMention
 from feedback.review.corrections import corrections_apply
 from nlp.engine.result import Result
@@ -109,6 +110,8 @@ def analyses_write(
         analysis_error="",
         analysis_updated_at=timezone.now(),
         rules_applied_at=None,  # the rules run again on the new analysis (feedback.on_analysed)
+        # by the rule, not simply the row written: an upsert keeps its first write time
+        current_analysis=analysis_current_id(),
     )
     return {fb.pk: analysis for fb, analysis in zip(feedback, analyses, strict=True)}
 

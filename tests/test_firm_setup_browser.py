@@ -99,11 +99,15 @@ def _policy_and_colour_set(page, url: str, firm: Firm) -> None:
     page.goto(f"{url}/settings/listening/surveys/policy")
     page.select_option("select[name=nps_max_per_year]", "1")
     page.fill("input[name=nps_min_gap_days]", "180")
-    page.fill("input[name=primary_colour]", "#7a1f3d")
+    assert page.locator("input[name=primary_colour]").count() == 0  # the branding page's
     page.click("button:has-text('Save policy')")
     page.wait_for_selector("text=Survey policy saved.")
     policy = SurveyPolicy.objects.get(firm=firm)
     assert (policy.nps_max_per_year, policy.nps_min_gap_days) == (1, 180)
+    page.click("#brand-colour-note a")
+    page.fill("#id_primary_colour", "#7a1f3d")
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("text=Saved the branding of your client pages.")
     firm.refresh_from_db()
     assert firm.primary_colour == "#7a1f3d"
 

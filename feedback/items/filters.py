@@ -169,8 +169,7 @@ class ExplorerFilter(df.FilterSet):
     def filter_intent(self, qs: QuerySet[Feedback], name: str, value: bool) -> QuerySet[Feedback]:
         if not value:
             return qs
-        ids = analysis.feedback_ids_intending_to_leave(firm_id=self.member.firm_id)
-        return qs.filter(pk__in=ids)
+        return qs.filter(analysis.feedback_intending_to_leave())
 
     def filter_sort(self, qs: QuerySet[Feedback], name: str, value: str) -> QuerySet[Feedback]:
         if value == "relevance" and not self.searching:

@@ -87,6 +87,20 @@ class Feedback(models.Model):
     # When the review rules last ran on the current analysis (None: not yet). Cleared when an
     # analysis is written, set by feedback.on_analysed; the rules sweeper finds the gaps.
     rules_applied_at = models.DateTimeField(null=True, blank=True)
+    # The current analysis (`feedback.analysis`: the newest of the current text; None if there
+    # is none), so that the explorer's tag filters check a tag against its item without reading
+    # Analysis. Every write of an Analysis row or of `text_hash` sets it in its own transaction
+    # (`feedback.services.feedback_current_analysis_set`, or `analysis_current_id` folded into
+    # its UPDATE): the NLP writer, `feedback_text_replace`, erasure and retention.
+    current_analysis = models.ForeignKey(
+        "Analysis",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # feedback_current_analysis below leads with it
+    )
     # Denormalised from the current Analysis so that dashboards aggregate without a join.
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices, blank=True)
     sentiment_value = models.FloatField(null=True, blank=True, help_text="P(pos) - P(neg).")
@@ -115,6 +129,13 @@ class Feedback(models.Model):
         indexes = [
             models.Index(fields=["firm", "-received_at"], name="feedback_firm_received"),
             models.Index(fields=["client", "-received_at"], name="feedback_client_received"),
+            # the explorer's promise and emotion filters: from a tag to its item, and the item's
+            # commonest filters read from the index alone (no visit of the wide row)
+            models.Index(
+                fields=["current_analysis"],
+                include=["firm", "received_at", "channel", "client"],
+                name="feedback_current_analysis",
+            ),
             # the explorer's "highest score first" (sort=score): the page read in index order
             models.Index(
                 F("firm"),
@@ -187,7 +208,14 @@ class EmotionTag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["analysis", "label"], name="emotion_unique_label")
         ]
-        indexes = [models.Index(fields=["firm", "label", "received_at"], name="emotion_firm")]
+        indexes = [
+            # dashboards by period; the explorer's emotion filter reads the analysis from it
+            models.Index(
+                fields=["firm", "label", "received_at"],
+                include=["analysis"],
+                name="emotion_firm_analysis",
+            )
+        ]
 
 
 class ThemeMention(models.Model):
@@ -214,7 +242,15 @@ class ThemeMention(models.Model):
                 fields=["analysis", "brand_promise"], name="theme_unique_per_analysis"
             )
         ]
-        indexes = [models.Index(fields=["firm", "brand_promise", "received_at"], name="theme_firm")]
+        indexes = [
+            # dashboards by period; the explorer's promise filter reads sentiment and analysis
+            # from it, never the wide row (evidence)
+            models.Index(
+                fields=["firm", "brand_promise", "received_at"],
+                include=["sentiment", "analysis"],
+                name="theme_firm_analysis",
+            )
+        ]
 
 
 class AuditEvent(models.Model):

@@ -15,6 +15,7 @@ from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from feedback.analysis import analysis_current_id
 from feedback.models import (
     Analysis,
     AuditEvent,
@@ -124,6 +125,8 @@ def _feedback_anonymise(
     )
     # The current analysis is the one of the current text: keep it current, without its words.
     Analysis.objects.filter(feedback_id__in=ids).update(text_hash=digest, sentences=[])
+    # Every analysis now has the current text's hash: the newest of them is the current one.
+    Feedback.objects.filter(pk__in=ids).update(current_analysis=analysis_current_id())
     ThemeMention.objects.filter(feedback_id__in=ids).update(evidence=[])
     TagCorrection.objects.filter(feedback_id__in=ids).update(text=text)
     TopicAssignment.objects.filter(feedback_id__in=ids).delete()

@@ -1,4 +1,4 @@
-"""Building survey emails: HTML + text alternatives, the firm's name and colour, and one-click
+"""Building survey emails: HTML + text alternatives, the firm's name, logo and colour, and one-click
 opt-out headers (RFC 2369 List-Unsubscribe, RFC 8058 List-Unsubscribe-Post)."""
 
 from email.utils import formataddr, parseaddr
@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from feedback.models import Firm
 from listening.campaigns import governance, tokens
 from listening.campaigns.models import SCORE_RANGE, Invitation, SurveyKind
 
@@ -26,6 +27,16 @@ def question_for(invitation: Invitation) -> str:
     return DEFAULT_QUESTIONS[invitation.kind].format(firm=invitation.firm.name, at=at)
 
 
+def logo_address(firm: Firm) -> str:
+    """The firm's logo as an absolute address a mail client can fetch: an uploaded logo is served
+    by Earshot (on EARSHOT_BASE_URL, as the e-mailed links are), a logo address is already
+    absolute (a URLField: http or https only). Blank when the firm has no logo."""
+    src = firm.logo_src
+    if src.startswith("/"):
+        return settings.EARSHOT_BASE_URL.rstrip("/") + src
+    return src
+
+
 def invitation_message(invitation: Invitation, *, reminder: bool = False) -> EmailMultiAlternatives:
     """The email for an invitation (or its one reminder). Links are signed at build time, so a
     reminder carries a freshly valid link."""
@@ -42,6 +53,7 @@ def invitation_message(invitation: Invitation, *, reminder: bool = False) -> Ema
         "unsubscribe_url": unsubscribe,
         # The firm's own colour (Firm.primary_colour), the one every client page uses.
         "colour": invitation.firm.primary_colour,
+        "logo": logo_address(invitation.firm),
         "reminder": reminder,
         "kind": invitation.kind,
     }

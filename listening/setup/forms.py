@@ -7,7 +7,6 @@ from django import forms
 from django.utils import timezone
 
 from feedback.models import Client, Firm, Touchpoint
-from feedback.models.tenancy import HEX_COLOUR
 from listening.campaigns.models import Audience, Campaign, SurveyKind
 from listening.sources import CONNECTORS
 
@@ -109,12 +108,6 @@ class PolicyForm(StyledForm):
         label="No CSAT this many days around an NPS survey", min_value=0, initial=7
     )
     from_email = forms.EmailField(required=False, label="Send survey e-mails from")
-    primary_colour = forms.CharField(
-        label="Brand colour",
-        validators=[HEX_COLOUR],
-        widget=forms.TextInput(attrs={"type": "color"}),
-        help_text="The firm's colour on every client page and survey e-mail.",
-    )
     logo_url = forms.URLField(required=False, label="Logo address", assume_scheme="https")
 
 

@@ -67,6 +67,7 @@ def email_preview(campaign: Campaign) -> str:
         "scores": [(n, "#") for n in range(low, high + 1)],
         "unsubscribe_url": "#",
         "colour": campaign.firm.primary_colour,
+        "logo": emails.logo_address(campaign.firm),
         "reminder": False,
         "kind": campaign.kind,
     }

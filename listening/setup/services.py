@@ -201,11 +201,10 @@ def survey_policy_set(
 
 
 @transaction.atomic
-def survey_settings_set(
-    *, firm: Firm, primary_colour: str, logo_url: str = "", **policy: Any
-) -> SurveyPolicy:
-    """The policy page: the firm's branding and its governance defaults, together or not at all."""
-    firm_branding_set(firm=firm, primary_colour=primary_colour, logo_url=logo_url)
+def survey_settings_set(*, firm: Firm, logo_url: str = "", **policy: Any) -> SurveyPolicy:
+    """The policy page: the e-mails' logo address and the governance defaults, together or not
+    at all. The brand colour is not set here: the branding page (/settings/branding/) owns it."""
+    firm_branding_set(firm=firm, primary_colour=firm.primary_colour, logo_url=logo_url)
     return survey_policy_set(firm=firm, **policy)
 
 

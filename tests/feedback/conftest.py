@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from feedback.api_keys import api_key_create
 from feedback.models import Analysis, Case, Contact, EmotionTag, Feedback, Sentiment, ThemeMention
+from feedback.services import feedback_current_analysis_set
 from feedback.tasks import on_analysed
 from listening.campaigns.models import Campaign, SurveyKind
 from tests.factories import (
@@ -74,6 +75,7 @@ def analyse(
     Feedback.objects.filter(pk=feedback.pk).update(
         sentiment=sentiment, sentiment_value=value, analysis_status="done"
     )
+    feedback_current_analysis_set(feedback_ids=[feedback.pk])
     feedback.refresh_from_db()
     return analysis
 

@@ -175,6 +175,11 @@ def _sql_steps() -> list[tuple[str, str]]:
         ELSE 0.02 END, sentiment = 'negative' AND id %% 23 = 0
     FROM feedback_feedback WHERE firm_id = %(firm)s AND id %% 5 < 2
     """
+    # one analysis per analysed item here, so it is the current one (`feedback.analysis`)
+    current = """
+    UPDATE feedback_feedback f SET current_analysis_id = a.id FROM feedback_analysis a
+    WHERE a.feedback_id = f.id AND a.text_hash = f.text_hash AND f.firm_id = %(firm)s
+    """
     emotions = """
     INSERT INTO feedback_emotiontag (analysis_id, feedback_id, firm_id, label, score, received_at)
     SELECT a.id, a.feedback_id, a.firm_id,
@@ -211,6 +216,7 @@ def _sql_steps() -> list[tuple[str, str]]:
     return [
         ("feedback", feedback),
         ("analyses", analysis),
+        ("current analyses", current),
         ("emotion tags", emotions),
         ("promise mentions", themes),
         ("cases", cases),

@@ -31,8 +31,8 @@ SCORE_RANGE: dict[str, tuple[int, int]] = {
 
 
 class SurveyPolicy(models.Model):
-    """A firm's contact-governance settings and email branding (one row per firm; defaults
-    apply when the row is missing)."""
+    """A firm's contact-governance settings and e-mail sender (one row per firm; defaults apply
+    when the row is missing). The e-mails' colour is the firm's own (`Firm.primary_colour`)."""
 
     firm = models.OneToOneField(Firm, on_delete=models.CASCADE, related_name="survey_policy")
     nps_max_per_year = models.PositiveSmallIntegerField(
@@ -47,7 +47,6 @@ class SurveyPolicy(models.Model):
     csat_nps_buffer_days = models.PositiveSmallIntegerField(
         default=7, help_text="No CSAT this many days either side of an NPS invitation."
     )
-    brand_colour = models.CharField(max_length=7, default="#1f4e79")
     from_email = models.EmailField(blank=True, help_text="Defaults to DEFAULT_FROM_EMAIL.")
 
     class Meta:
@@ -58,9 +57,6 @@ class SurveyPolicy(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(nps_min_gap_days__lte=365), name="policy_nps_gap_at_most_a_year"
-            ),
-            models.CheckConstraint(
-                condition=Q(brand_colour__regex=r"^#[0-9a-fA-F]{6}$"), name="policy_colour_hex"
             ),
         ]
 

@@ -139,7 +139,6 @@ def policy_edit(request: MemberRequest) -> HttpResponse:
         "csat_min_gap_days": policy.csat_min_gap_days,
         "csat_nps_buffer_days": policy.csat_nps_buffer_days,
         "from_email": policy.from_email,
-        "primary_colour": firm.primary_colour,
         "logo_url": firm.logo_url,
     }
     form = PolicyForm(request.POST or None, initial=initial)
@@ -153,4 +152,9 @@ def policy_edit(request: MemberRequest) -> HttpResponse:
             messages.success(request, "Survey policy saved.")
             return redirect("listening_setup:policy")
     status = 400 if request.method == "POST" else 200
-    return render(request, "listening/setup/policy.html", {"form": form}, status=status)
+    return render(
+        request,
+        "listening/setup/policy.html",
+        {"form": form, "colour": firm.primary_colour},
+        status=status,
+    )

@@ -10,6 +10,7 @@ from feedback.items.explorer import explorer_filter, explorer_result
 from feedback.items.filters import EMOTIONS
 from feedback.models import Analysis, Case, CaseStatus, Sentiment, Topic, TopicAssignment
 from feedback.review.corrections import tag_correct
+from feedback.services import feedback_text_replace
 from nlp.engine.labels import EMOTION_LABELS
 from tests.factories import FeedbackFactory
 from tests.feedback.conftest import analyse
@@ -123,7 +124,7 @@ def test_tags_of_an_older_analysis_or_an_earlier_text_do_not_count(analyst, corp
     assert c.slow.pk not in found(analyst, "emotion=annoyance")
 
     # and the invoice's text replaced since its analysis: its mentions describe another text
-    type(c.invoice).objects.filter(pk=c.invoice.pk).update(text="New words", text_hash="x" * 64)
+    feedback_text_replace(feedback=c.invoice, text="New words", rating=2, rating_scale=10, raw={})
     assert found(analyst, f"promise={c.fees.pk}") == []
     assert found(analyst, "emotion=anger") == []
 

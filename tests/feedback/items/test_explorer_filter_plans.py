@@ -1,7 +1,8 @@
 """The explorer's filters without search words stay fast on a large firm: the promise and emotion
-filters are a correlated EXISTS on the listed item (reading its own text hash, so PostgreSQL can
-walk the items in the page's order and stop at the page) and "highest score first" reads the
-page from its index. Their results are the effective analysis's (test_explorer.py)."""
+filters are a correlated EXISTS on the listed item (reading its `current_analysis`, so PostgreSQL
+can walk the items in the page's order and stop at the page, or go from the tags to their items
+in an index, never checking a tag against Analysis) and "highest score first" reads the page
+from its index. Their results are the effective analysis's (test_explorer.py)."""
 
 import pytest
 from django.db import connection
@@ -35,6 +36,34 @@ def test_a_tag_filter_is_an_exists_on_the_item_not_a_list_of_ids(analyst, corpus
     # the tag's item is the listed one: the feedback table is read once, not joined again
     assert sql.count('FROM "feedback_feedback"') == 1
     assert 'JOIN "feedback_feedback"' not in sql
+    # the item's current analysis is its marker: Analysis is not read at all
+    assert '"feedback_analysis"' not in sql
+    assert '"feedback_feedback"."current_analysis_id"' in sql
+
+
+@pytest.mark.parametrize(
+    ("query", "tag_index"),
+    [
+        ("promise={fees}&promise_sentiment=negative", "theme_firm_analysis"),
+        ("emotion=anger", "emotion_firm_analysis"),
+    ],
+)
+def test_the_tags_of_a_promise_or_an_emotion_are_read_from_their_index_alone(
+    analyst, corpus, query, tag_index
+):
+    # given the count's query (what the capped paginator runs), planned as on a large firm
+    filters = explorer_filter(member=analyst, params=QueryDict(query.format(fees=corpus.fees.pk)))
+    assert filters.is_valid()
+    count = explorer_result(filters).order_by().values("pk")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        sql, params = count.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    # then the tags are read from the index alone (their analysis and sentiment are in it)
+    assert f"Index Only Scan using {tag_index}" in plan
 
 
 def test_the_exists_keeps_the_current_analysis_rule_and_the_corrections(

@@ -56,6 +56,46 @@ def test_invitation_email_has_firm_name_html_text_and_one_click_opt_out(
     assert invitation.status == S.SENT and invitation.sent_at == T0 + timedelta(minutes=1)
 
 
+@override_settings(EARSHOT_BASE_URL="https://earshot.example/")
+def test_invitation_email_shows_the_firms_uploaded_logo_at_an_absolute_address(
+    smtp_server, nps_campaign, contact
+):
+    # given the firm's uploaded logo (branding page) and a due invitation
+    firm = nps_campaign.firm
+    firm.logo.name = "logos/3f2a9c.png"
+    firm.save(update_fields=["logo"])
+    _invite(nps_campaign, contact)
+
+    # when the sender runs
+    invitations_send_due(now=T0 + timedelta(minutes=1))
+
+    # then the e-mail's header is the logo, fetched from Earshot's public address
+    [message] = smtp_server.messages
+    html = _body(message, "html")
+    src = f"https://earshot.example/brand/{firm.slug}/3f2a9c.png"
+    assert f'<img src="{src}" alt="Acme Legal LLP"' in html
+
+
+def test_invitation_email_shows_a_logo_address_as_it_is_and_no_logo_as_the_name(
+    smtp_server, nps_campaign, contact, colleague
+):
+    # given a firm with a logo address, then the same firm without any logo
+    firm = nps_campaign.firm
+    firm.logo_url = "https://cdn.acme.example/logo.png"
+    firm.save(update_fields=["logo_url"])
+    _invite(nps_campaign, contact)
+    invitations_send_due(now=T0 + timedelta(minutes=1))
+    firm.logo_url = ""
+    firm.save(update_fields=["logo_url"])
+    _invite(nps_campaign, colleague)
+    invitations_send_due(now=T0 + timedelta(minutes=2))
+
+    # then the first e-mail shows that address, the second the firm's name and no image
+    with_logo, without = (_body(m, "html") for m in smtp_server.messages)
+    assert '<img src="https://cdn.acme.example/logo.png" alt="Acme Legal LLP"' in with_logo
+    assert "<img" not in without and "Acme Legal LLP</td>" in without
+
+
 def test_running_the_sender_twice_sends_once(smtp_server, nps_campaign, contact, colleague):
     # given two due invitations
     _invite(nps_campaign, contact)

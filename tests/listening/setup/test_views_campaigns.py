@@ -189,8 +189,13 @@ def test_results_show_counts_nps_margin_distribution_and_comment_links(admin_cli
     assert "n = 3" in body
 
 
-def test_policy_page_sets_governance_and_the_firms_own_colour(admin_client, firm):
-    # when
+def test_policy_page_sets_governance_and_leaves_the_colour_to_the_branding_page(admin_client, firm):
+    # given the firm's colour, set on the branding page
+    firm.primary_colour = "#aa3300"
+    firm.save(update_fields=["primary_colour"])
+
+    # when the policy page is shown, then saved with a colour smuggled in
+    page = admin_client.get(reverse("listening_setup:policy")).content.decode()
     response = admin_client.post(
         reverse("listening_setup:policy"),
         {
@@ -202,27 +207,16 @@ def test_policy_page_sets_governance_and_the_firms_own_colour(admin_client, firm
         },
     )
 
-    # then
+    # then the page has no colour field of its own but says where the colour is set, and the
+    # governance is saved while the colour stays the branding page's
+    assert 'name="primary_colour"' not in page
+    assert reverse("workspace:branding") in page and "#aa3300" in page
     assert response.status_code == 302
     policy = SurveyPolicy.objects.get(firm=firm)
     firm.refresh_from_db()
     assert (policy.nps_max_per_year, policy.nps_min_gap_days) == (1, 200)
-    assert firm.primary_colour == "#225522"
-
-
-def test_policy_page_refuses_a_colour_that_is_not_hex(admin_client, firm):
-    response = admin_client.post(
-        reverse("listening_setup:policy"),
-        {
-            "nps_max_per_year": "2",
-            "nps_min_gap_days": "150",
-            "csat_min_gap_days": "14",
-            "csat_nps_buffer_days": "7",
-            "primary_colour": "red;background:url(x)",
-        },
-    )
-    assert response.status_code == 400
-    assert not SurveyPolicy.objects.filter(firm=firm).exists()
+    assert firm.primary_colour == "#aa3300"
+    assert not hasattr(policy, "brand_colour")  # one source of truth: Firm.primary_colour
 
 
 def test_no_settings_page_links_to_django_admin_or_periodic_jobs(admin_client, nps):
