@@ -14,7 +14,7 @@ import numpy as np
 from nlp.engine import heads as heads_mod
 from nlp.engine import intent as intent_mod
 from nlp.engine.clauses import clauses_of
-from nlp.engine.config import EMBEDDED_ENCODER, SENTIMENT_ALIASES, EngineConfig
+from nlp.engine.config import EMBEDDED_ENCODER, EngineConfig
 from nlp.engine.features import Prepared, pool_documents, prepare
 from nlp.engine.labels import EMOTION_LABELS, ConfigurationError, label_matrix, neutral, no_emotion
 from nlp.engine.polarity import polarity_load, toward
@@ -27,7 +27,6 @@ from nlp.engine.promise_model import (
 )
 from nlp.engine.promises import MatchSettings, hits, polarity, scored
 from nlp.engine.result import (
-    SENTIMENT_LABELS,
     EmotionResult,
     IntentResult,
     Result,
@@ -35,6 +34,7 @@ from nlp.engine.result import (
     SentimentResult,
     ThemeResult,
 )
+from nlp.engine.sentiment import SentimentReader
 from nlp.engine.text import Segment
 from nlp.engine.themes import (
     DEFAULT_FLOOR,
@@ -71,27 +71,20 @@ class Engine:
         self.precision = precision_resolve(config.precision)  # from the CPU's flags; logged
         self.encoder = inference.encoder_get(encoder_name, precision=self.precision.precision)
         self.encoder.batch_size = config.batch_size
-        self.sentiment_head = self.emotion_head = None
-        self.sentiment_clf = self.emotion_clf = None
-        if config.sentiment_model:
-            self.sentiment_clf = inference.classifier_get(config.sentiment_model)
-            self.sentiment_map = label_matrix(
-                self.sentiment_clf.labels,
-                SENTIMENT_LABELS,
-                {**SENTIMENT_ALIASES, **config.sentiment_label_map},
+        if not (config.sentiment_model and config.emotion_model) and not config.embedded_encoder:
+            raise ConfigurationError(
+                "the committed heads were trained on all-MiniLM-L6-v2: with NLP_ENCODER set, "
+                "also set NLP_SENTIMENT_MODEL and NLP_EMOTION_MODEL (or retrain the heads)"
             )
+        self.sentiment = SentimentReader(config, self.encoder)
+        self.emotion_head = None
+        self.emotion_clf = None
         if config.emotion_model:
             self.emotion_clf = inference.classifier_get(config.emotion_model)
             self.emotion_map = label_matrix(
                 self.emotion_clf.labels, EMOTION_LABELS, config.emotion_label_map
             )
-        if not (config.sentiment_model and config.emotion_model):
-            if not config.embedded_encoder:
-                raise ConfigurationError(
-                    "the committed heads were trained on all-MiniLM-L6-v2: with NLP_ENCODER set, "
-                    "also set NLP_SENTIMENT_MODEL and NLP_EMOTION_MODEL (or retrain the heads)"
-                )
-            self.sentiment_head = heads_mod.head_load(heads_mod.WEIGHTS_DIR / "sentiment.npz")
+        else:
             self.emotion_head = heads_mod.head_load(heads_mod.WEIGHTS_DIR / "emotion.npz")
         # The leaving examples are embedded with the committed encoder: only usable with it.
         self.intent = intent_mod.intent_load() if config.embedded_encoder else None
@@ -122,7 +115,7 @@ class Engine:
             "encoder": EMBEDDED_ENCODER if self.config.embedded_encoder else self.config.encoder,
             "quantized": self.encoder.quantized,
             "precision": self.encoder.precision,
-            "sentiment": head_info(self.sentiment_head, self.sentiment_clf),
+            "sentiment": self.sentiment.info(),
             "emotion": head_info(self.emotion_head, self.emotion_clf),
             "themes": {
                 "method": "zero-shot cosine, clauses, top-theme floor, per-firm classifier",
@@ -249,16 +242,7 @@ class Engine:
     def _sentiment(
         self, prepared: Prepared, enc: "EncodedSegments", docs: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        if self.sentiment_clf is None:  # then the embedded head is loaded
-            head = cast(heads_mod.Head, self.sentiment_head)
-            return head.predict(enc.layers), head.predict(docs)
-        seg = self.sentiment_clf.predict(prepared.flat) @ self.sentiment_map
-        seg = seg / np.maximum(seg.sum(1, keepdims=True), 1e-9)
-        w = enc.tokens.astype(np.float32)[:, None]
-        doc = np.zeros((len(prepared.segments), 3), np.float32)
-        np.add.at(doc, prepared.owner, seg * w)
-        doc /= np.maximum(doc.sum(1, keepdims=True), 1e-9)
-        return seg, doc
+        return self.sentiment.read(prepared, enc, docs)
 
     def _emotions(self, prepared: Prepared, enc: "EncodedSegments", docs: np.ndarray) -> np.ndarray:
         if self.emotion_clf is None:  # then the embedded head is loaded

@@ -20,6 +20,7 @@ class EncodedSegments:
 
     layers: np.ndarray  # (n, n_layers, hidden) float32
     tokens: np.ndarray  # (n,) int
+    branch: np.ndarray | None = None  # (n, hidden): the sentiment branch's pooling, if any
 
 
 def _ort_session(graph: Path) -> Any:
@@ -51,7 +52,11 @@ class OpenVINOSession:
 
     def run(self, _outputs: None, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
         with self.lock:
-            return [np.array(self.request.infer(feeds)[0], dtype=np.float32, copy=True)]
+            result = self.request.infer(feeds)
+            return [
+                np.array(result[i], dtype=np.float32, copy=True)
+                for i in range(len(self.compiled.outputs))
+            ]
 
 
 class Encoder:
@@ -71,9 +76,11 @@ class Encoder:
         precision: str = "fp32",
         quantize: bool = False,
         batch_size: int = 64,
+        branch: Path | None = None,
     ):
         """`precision` is fp32 or int8 (ONNX Runtime) or bf16 (OpenVINO, on AMX/AVX-512 BF16;
-        see nlp/precision.py); `quantize=True` is the older spelling of int8."""
+        see nlp/precision.py); `quantize=True` is the older spelling of int8. `branch`: the
+        sentiment branch's adapters (nlp/inference/branch.py), run in the same pass."""
         from transformers import AutoConfig, AutoTokenizer
 
         precision = "int8" if quantize else precision
@@ -83,7 +90,8 @@ class Encoder:
         self.name = name_or_path
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         # bf16 compiles the fp32 graph: OpenVINO converts the weights and runs bf16 kernels.
-        self.graph = onnx_encoder_build(path, quantize=precision == "int8")
+        self.graph = onnx_encoder_build(path, quantize=precision == "int8", branch=branch)
+        self.has_branch = branch is not None
         self.session: Any = (
             OpenVINOSession(self.graph) if precision == "bf16" else _ort_session(self.graph)
         )
@@ -100,6 +108,7 @@ class Encoder:
         n = len(unique)
         layers = np.zeros((n, self.n_layers, self.hidden), dtype=np.float32)
         tokens = np.zeros(n, dtype=np.int64)
+        branch = np.zeros((n, self.hidden), dtype=np.float32) if self.has_branch else None
         if n:
             ids = self.tokenizer(
                 unique, truncation=True, max_length=MAX_TOKENS, add_special_tokens=True
@@ -114,20 +123,28 @@ class Encoder:
                 for row, j in enumerate(idx):
                     input_ids[row, : tokens[j]] = ids[j]
                 mask = (np.arange(width) < tokens[idx][:, None]).astype(np.int64)
-                layers[idx] = self.session.run(
-                    None, {"input_ids": input_ids, "attention_mask": mask}
-                )[0]
+                out = self.session.run(None, {"input_ids": input_ids, "attention_mask": mask})
+                layers[idx] = out[0]
+                if branch is not None:
+                    branch[idx] = out[1]
         if n == len(texts):
-            return EncodedSegments(layers, tokens)
+            return EncodedSegments(layers, tokens, branch)
         position = {text: i for i, text in enumerate(unique)}
         rows = np.fromiter((position[t] for t in texts), dtype=np.int64, count=len(texts))
-        return EncodedSegments(layers[rows], tokens[rows])
+        return EncodedSegments(layers[rows], tokens[rows], None if branch is None else branch[rows])
 
 
 def encoder_get(name_or_path: str, *, precision: str = "fp32") -> Encoder:
-    """The process-wide encoder for this name and precision, loaded once (lock-protected)."""
+    """The process-wide encoder for this name and precision, loaded once (lock-protected). The
+    embedded encoder carries the committed sentiment branch (trained on it) when there is one."""
+    from nlp.inference._shared import embedded_encoder_path
+    from nlp.inference.branch import BRANCH_FILE
+
+    embedded = name_or_path == embedded_encoder_path() and BRANCH_FILE.exists()
     key = ("encoder", f"{name_or_path}|p={precision}")
     with LOCK:
         if key not in CACHE:
-            CACHE[key] = Encoder(name_or_path, precision=precision)
+            CACHE[key] = Encoder(
+                name_or_path, precision=precision, branch=BRANCH_FILE if embedded else None
+            )
         return CACHE[key]

@@ -15,12 +15,13 @@ from nlp.inference._shared import configure_torch
 
 ONNX_DIR = Path(__file__).resolve().parents[2] / "var" / "nlp-cache" / "onnx"
 # Bump when the exported graph changes, so every machine rebuilds its cached file.
-ONNX_FORMAT = 1
+ONNX_FORMAT = 2
 
 
-def _onnx_key(path: str, quantize: bool) -> str:
-    """Identity of a cached graph: the content of the model's files, int8 or not, the ONNX
-    Runtime version (its fusions) and ONNX_FORMAT. A model changed in place is rebuilt."""
+def _onnx_key(path: str, quantize: bool, branch: Path | None = None) -> str:
+    """Identity of a cached graph: the content of the model's files (and of the sentiment
+    branch's adapters, when it has them), int8 or not, the ONNX Runtime version (its fusions)
+    and ONNX_FORMAT. A model changed in place is rebuilt."""
     import onnxruntime
 
     digest = hashlib.sha1(usedforsecurity=False)
@@ -28,24 +29,33 @@ def _onnx_key(path: str, quantize: bool) -> str:
     for file in sorted(root.rglob("*")) if root.is_dir() else []:
         if file.is_file():
             digest.update(file.name.encode() + file.read_bytes())
+    if branch is not None:
+        digest.update(b"branch" + branch.read_bytes())
     name = "" if root.is_dir() else path  # a hub name; a local copy is known by its content
     digest.update(json.dumps([name, quantize, onnxruntime.__version__, ONNX_FORMAT]).encode())
     return digest.hexdigest()[:16]
 
 
-def _onnx_export(path: str, target: Path) -> None:
-    """Export the transformer with every hidden layer's masked mean pooling inside the graph.
-    Eager attention traces to the plain MatMul/Softmax pattern that the fusion below recognises."""
+def _onnx_export(path: str, target: Path, branch: Path | None = None) -> None:
+    """Export the transformer with every hidden layer's masked mean pooling inside the graph
+    (output `layers`) and, with `branch`, the sentiment branch's pooling (output `branch`, see
+    nlp/inference/branch.py). Eager attention traces to the plain MatMul/Softmax pattern that
+    the fusion below recognises."""
     import torch
     from transformers import AutoModel
 
+    from nlp.inference.branch import branch_forward, branch_layers, branch_meta
+
     configure_torch()
     model = AutoModel.from_pretrained(path, attn_implementation="eager").eval()
+    tuned = branch_layers(model, branch) if branch is not None else None
+    start = branch_meta(branch)["start"] if branch is not None else 0
 
     class Pooled(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
             self.model = model
+            self.tuned = tuned  # a submodule: its weights are the graph's initialisers
 
         def forward(self, input_ids: Any, attention_mask: Any) -> Any:
             out = self.model(
@@ -53,10 +63,14 @@ def _onnx_export(path: str, target: Path) -> None:
             )
             m = attention_mask.unsqueeze(-1).to(torch.float32)
             denom = m.sum(1).clamp(min=1.0)
-            return torch.stack([(h * m).sum(1) / denom for h in out.hidden_states[1:]], 1)
+            layers = torch.stack([(h * m).sum(1) / denom for h in out.hidden_states[1:]], 1)
+            if self.tuned is None:
+                return layers
+            return layers, branch_forward(self.tuned, out.hidden_states[start], attention_mask)
 
     example = torch.ones((2, 8), dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}
+    outputs = ["layers"] if tuned is None else ["layers", "branch"]
     with warnings.catch_warnings():  # the tracer's notes on shapes fixed for this graph
         warnings.simplefilter("ignore")
         torch.onnx.export(
@@ -65,19 +79,24 @@ def _onnx_export(path: str, target: Path) -> None:
             str(target),
             dynamo=False,
             input_names=["input_ids", "attention_mask"],
-            output_names=["layers"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "layers": {0: "batch"}},
+            output_names=outputs,
+            dynamic_axes={
+                "input_ids": axes,
+                "attention_mask": axes,
+                **{name: {0: "batch"} for name in outputs},
+            },
             opset_version=17,
         )
 
 
-def onnx_encoder_build(path: str, *, quantize: bool = False) -> Path:
+def onnx_encoder_build(path: str, *, quantize: bool = False, branch: Path | None = None) -> Path:
     """The encoder as an ONNX Runtime graph, built on first use and cached under
     var/nlp-cache/onnx/: exported from transformers, then BERT-fused (one Attention,
     SkipLayerNorm and BiasGelu kernel per layer instead of dozens of small ops), then, with
-    `quantize`, int8 blockwise on the MatMul weights. Safe for concurrent workers: each builds
-    in its own temporary folder and the finished file is renamed into place atomically."""
-    target = ONNX_DIR / f"{_onnx_key(path, quantize)}.onnx"
+    `quantize`, int8 blockwise on the MatMul weights; with `branch`, the sentiment branch is a
+    second output. Safe for concurrent workers: each builds in its own temporary folder and the
+    finished file is renamed into place atomically."""
+    target = ONNX_DIR / f"{_onnx_key(path, quantize, branch)}.onnx"
     if target.exists():
         return target
     import onnx
@@ -89,7 +108,7 @@ def onnx_encoder_build(path: str, *, quantize: bool = False) -> Path:
     ONNX_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=ONNX_DIR) as tmp:
         exported, fused = Path(tmp) / "exported.onnx", Path(tmp) / "fused.onnx"
-        _onnx_export(path, exported)
+        _onnx_export(path, exported, branch)
         optimize_model(
             str(exported),
             model_type="bert",

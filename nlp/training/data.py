@@ -119,18 +119,25 @@ def goemotions_polarity_sample(data_dir: Path, split: str, per_class: int | None
     return Split([full.texts[i] for i in keep], full.y[keep])
 
 
-def laptops_polarity(data_dir: Path) -> Split:
+def laptops_polarity(data_dir: Path, part: str | None = None) -> Split:
     """SemEval-2016 laptop review sentences whose aspect opinions all share one polarity (the
-    sentence label); sentences with no opinion or with conflicting ones are left out."""
+    sentence label); sentences with no opinion or with conflicting ones are left out. `part`
+    ("tune" or "test": the halves by review of nlp/training/evaluate_themes.py) keeps one half."""
+    import hashlib
     import xml.etree.ElementTree as ET  # noqa: S405 - a local research file, not user input
 
     root = ET.parse(data_dir / "semeval2016-laptops/ABSA16_Laptops_Train_SB1_v2.xml")  # noqa: S314
     texts, ys = [], []
-    for sentence in root.iter("sentence"):
-        polarities = {o.get("polarity") for o in sentence.iter("Opinion")}
-        if len(polarities) == 1 and (label := polarities.pop()) in SENTIMENT_LABELS:
-            texts.append(sentence.findtext("text") or "")
-            ys.append(SENTIMENT_LABELS.index(label))
+    for review in root.iter("Review"):
+        rid = review.get("rid", "")
+        half = int(hashlib.sha1(rid.encode(), usedforsecurity=False).hexdigest(), 16) % 2
+        if part is not None and ("tune", "test")[half] != part:
+            continue
+        for sentence in review.iter("sentence"):
+            polarities = {o.get("polarity") for o in sentence.iter("Opinion")}
+            if len(polarities) == 1 and (label := polarities.pop()) in SENTIMENT_LABELS:
+                texts.append(sentence.findtext("text") or "")
+                ys.append(SENTIMENT_LABELS.index(label))
     return Split(texts, np.asarray(ys))
 
 

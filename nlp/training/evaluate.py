@@ -11,11 +11,14 @@ import numpy as np
 
 from nlp.engine.core import EMOTION_LABELS, Engine, engine_get
 from nlp.engine.result import SENTIMENT_LABELS
+from nlp.engine.sentiment import documents_sentiment
 from nlp.training import cache, data, metrics
 
 
 def _probabilities(engine: Engine, name: str, split: data.Split, kind: str) -> np.ndarray:
-    head = engine.sentiment_head if kind == "sentiment" else engine.emotion_head
+    if kind == "sentiment" and engine.sentiment.branch is not None:
+        return documents_sentiment(engine, split.texts)  # the branch reads fresh encoder output
+    head = engine.sentiment.head if kind == "sentiment" else engine.emotion_head
     labels = SENTIMENT_LABELS if kind == "sentiment" else EMOTION_LABELS
     if head is not None:
         return head.predict(cache.features(name, split, engine.encoder))
@@ -43,7 +46,11 @@ def evaluate(data_dir: Path) -> dict[str, float]:
     tp = metrics.tweeteval_scores(
         _probabilities(engine, "tweeteval_emotion_test", te, "emotion"), labels
     )
+    laptops = data.laptops_polarity(data_dir, part="test")  # review sentences never trained on
+    lp = _probabilities(engine, "laptops_polarity_test", laptops, "sentiment")
+    laptop_recall, _ = metrics.sentiment_metrics(laptops.y, lp.argmax(1))
     return {
+        "laptops_sentiment_macro_recall": round(laptop_recall, 4),
         "goemotions_macro_f1": round(metrics.macro_f1(go.y, pred), 4),
         "goemotions_ekman_macro_f1": round(metrics.ekman_macro_f1(go.y, pred, labels), 4),
         "semeval2017_macro_recall": round(recall, 4),

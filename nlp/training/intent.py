@@ -6,11 +6,12 @@ flag. Features of the examples themselves are computed leave-one-out, and the fl
 the highest one that keeps cross-validated recall on the leaving examples at RECALL_TARGET.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from nlp.engine.heads import Head
 from nlp.engine.intent import IntentModel, intent_features
 from nlp.engine.themes import normalise_rows
 
@@ -33,16 +34,20 @@ def _background(feats: dict, texts: dict) -> tuple[np.ndarray, list[str]]:
 
 
 def train_intent(
-    feats: dict, texts: dict, intent: np.ndarray, sentiment: Head
+    feats: dict,
+    texts: dict,
+    intent: np.ndarray,
+    p_negative: Callable[[np.ndarray, list[str]], np.ndarray],
 ) -> tuple[IntentModel, dict]:
-    """The model and its training-time figures (cross-validated, on the in-domain comments)."""
+    """The model and its training-time figures (cross-validated, on the in-domain comments).
+    `p_negative(features, texts)` is the engine's P(negative) of those texts."""
     own = feats["indomain"]
     own_emb = normalise_rows(own[:, -1, :])
     leave, stay = own_emb[intent], own_emb[~intent]
     bg, bg_texts = _background(feats, texts)
     emb = np.concatenate([own_emb, normalise_rows(bg[:, -1, :])])
     all_texts = texts["indomain"] + bg_texts
-    p_neg = sentiment.predict(np.concatenate([own, bg]))[:, 0]
+    p_neg = p_negative(np.concatenate([own, bg]), all_texts)
     x = intent_features(emb, all_texts, p_neg, leave, stay, exclude_self=True)
     y = np.concatenate([intent, np.zeros(len(bg), bool)])
     lr = LogisticRegression(C=1.0, max_iter=1000)

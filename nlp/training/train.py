@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from nlp.engine.config import EngineConfig
 from nlp.engine.features import head_input
 from nlp.engine.heads import WEIGHTS_DIR, Head
 from nlp.training import cache, data, metrics
@@ -152,7 +153,7 @@ def _predict_inputs(head: Head, x: np.ndarray) -> np.ndarray:
     return np.exp(z) / np.exp(z).sum(1, keepdims=True)
 
 
-HEADS = ("emotion", "sentiment", "intent")
+HEADS = ("emotion", "sentiment", "intent")  # `branch` (nlp/training/branch.py) on request only
 _SPLITS = {
     "emotion": ["goemotions_train", "goemotions_dev"],
     "sentiment": [
@@ -220,12 +221,25 @@ def train_heads(
     for name, head in heads.items():
         head.save(out_dir / f"{name}.npz")
     if "intent" in only:
-        from nlp.engine.heads import head_load
         from nlp.training.intent import train_intent
 
-        sentiment = heads.get("sentiment") or head_load(out_dir / "sentiment.npz")
         texts = {k: v.texts for k, v in splits.items()}
-        model, figures = train_intent(feats, texts, data.indomain()[1], sentiment)
+        model, figures = train_intent(feats, texts, data.indomain()[1], _p_negative(heads, out_dir))
         model.save(out_dir / "intent.npz")
         _log(f"intent model: {figures}")
     return heads
+
+
+def _p_negative(heads: dict[str, Head], out_dir: Path) -> Any:
+    """P(negative) as the engine will compute it: through the sentiment branch where there is
+    one (it reads the encoder's pass afresh), else the frozen head on the cached features."""
+    from nlp.engine.core import engine_get
+    from nlp.engine.heads import head_load
+    from nlp.engine.sentiment import documents_sentiment
+
+    if "sentiment" not in heads:
+        engine = engine_get(EngineConfig())
+        if engine.sentiment.branch is not None:
+            return lambda _feats, texts: documents_sentiment(engine, texts)[:, 0]
+    head = heads.get("sentiment") or head_load(out_dir / "sentiment.npz")
+    return lambda feats, _texts: head.predict(feats)[:, 0]
