@@ -97,6 +97,26 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subpro
         proc.kill()
 
 
+@pytest.fixture
+def session_worker_paused() -> Iterator[None]:
+    """The session worker (if a test started it) stops consuming for this test, so that what the
+    test publishes stays on the broker for it to count; it consumes again afterwards."""
+    from config.celery import app
+
+    running = _SESSION_WORKER is not None and _SESSION_WORKER.poll() is None
+    queues = ("default", "ingest", "nlp", "email")
+    if running:
+        for queue in queues:
+            app.control.cancel_consumer(queue, reply=True, timeout=5)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _worker_running_a_task():
+            time.sleep(0.2)
+    yield
+    if running:
+        for queue in queues:
+            app.control.add_consumer(queue, reply=True, timeout=5)
+
+
 def _queues_purged() -> None:
     """Every queue emptied, and with them the wake-up they held: its flag goes too, or the next
     test's commits would take it for waiting and publish none (feedback.enqueue.task_wake)."""

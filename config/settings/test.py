@@ -13,3 +13,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 WEBHOOK_ALLOW_PRIVATE_TARGETS = True
 # Exact fp32 numbers in tests whatever the CPU (the other precisions are tested explicitly).
 NLP_PRECISION = "fp32"
+# The session's test worker runs every queue on one solo process: a drain holding it for a
+# minute would starve the other tasks of later tests (test_drain sets its own budget).
+NLP_DRAIN_SECONDS = env.float("NLP_DRAIN_SECONDS", default=3.0)  # noqa: F405

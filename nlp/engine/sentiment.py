@@ -3,8 +3,8 @@
 A configured Hugging Face classifier (`NLP_SENTIMENT_MODEL`) when there is one; else the head
 over the frozen layers (`nlp/weights/sentiment.npz`), blended with the sentiment branch where the
 encoder has it (LoRA-tuned top layers run in the encoder's pass, nlp/inference/branch.py, with
-its classifier `nlp/weights/sentiment_branch_head.npz`). Documents read the token-weighted mean of their sentences, so a
-document and its sentences come from the same forward pass.
+its classifier `nlp/weights/sentiment_branch_head.npz`). Documents read the token-weighted mean
+of their sentences, so a document and its sentences come from the same forward pass.
 """
 
 import hashlib

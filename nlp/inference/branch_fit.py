@@ -41,6 +41,7 @@ class Settings:
     lr: float = 5e-4
     hidden: int = 256
     seed: int = 0
+    label_smoothing: float = 0.0
     limit: int | None = None  # train on this many texts only (a smoke run)
 
 
@@ -186,7 +187,9 @@ def fit_branch(
     branch = Branch(model, settings)
     counts = np.bincount(y, minlength=3)
     weight = counts.sum() / (3 * np.maximum(counts, 1))
-    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weight, dtype=torch.float32))
+    loss_fn = torch.nn.CrossEntropyLoss(
+        weight=torch.tensor(weight, dtype=torch.float32), label_smoothing=settings.label_smoothing
+    )
     optimiser = torch.optim.AdamW(branch.parameters(), lr=settings.lr, weight_decay=1e-2)
     per_epoch = max(n_train // settings.batch, 1)
     schedule = torch.optim.lr_scheduler.OneCycleLR(

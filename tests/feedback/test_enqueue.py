@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def broker(settings):
+def broker(settings, session_worker_paused):
     """The broker's Redis with nothing waiting on the `nlp` queue and no wake-up flag."""
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     client.delete("nlp", WAKE_FLAG.format(name=ANALYSE_PENDING_TASK))

@@ -23,7 +23,11 @@ from tests.conftest import _database_url
 from tests.feedback.faults.faultkit import TcpProxy, worker_start, worker_stop
 
 QUEUE = "nlp"
-WORKER_ENV = {"NLP_BATCH_SIZE": "32", "NLP_CLAIM_HEARTBEAT_SECONDS": "0.5"}
+WORKER_ENV = {
+    "NLP_BATCH_SIZE": "32",
+    "NLP_CLAIM_HEARTBEAT_SECONDS": "0.5",
+    "NLP_DRAIN_SECONDS": "60",  # the test settings shorten it for the session worker
+}
 WORDS = ["late", "replies", "clear", "invoices", "a", "helpful", "partner", "slow", "answers"]
 
 
@@ -32,7 +36,7 @@ def _text(i: int) -> str:
 
 
 @pytest.fixture
-def broker():
+def broker(session_worker_paused):
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     client.delete(QUEUE, WAKE_FLAG.format(name=ANALYSE_PENDING_TASK))
     yield client

@@ -160,7 +160,7 @@ def test_the_migration_backfills_the_marker_by_the_rule(corpus):
     Feedback.objects.update(current_analysis=None)
 
     # when
-    migration = importlib.import_module("feedback.migrations.0020_feedback_current_analysis")
+    migration = importlib.import_module("feedback.migrations.0022_feedback_current_analysis")
     migration.backfill(apps, None)
 
     # then every item has the rule's current analysis, the edited one none
