@@ -21,10 +21,16 @@ class Dot:
     label: str
     css: str
     title: str
+    # Labels of dots in the right half go to their left, so they stay inside the drawing.
+    flip: bool = False
 
     @property
     def label_x(self) -> float:
-        return round(self.x + 10, 1)
+        return round(self.x - 10 if self.flip else self.x + 10, 1)
+
+    @property
+    def anchor(self) -> str:
+        return "end" if self.flip else "start"
 
     @property
     def label_y(self) -> float:
@@ -57,13 +63,14 @@ def matrix_layout(points: list[PromisePoint], threshold: float) -> Matrix:
     (-1 to 1); the split lines at an equal share and at 0. Promises with too few mentions
     are left off the drawing (the table beside it lists them)."""
     left, top, right, bottom = MARGIN, MARGIN // 2, WIDTH - MARGIN // 2, HEIGHT - MARGIN
-    x_max = max([2 * threshold, *(p.importance for p in points)]) or 1.0
+    # Headroom past the largest weight and past -1/+1, so no dot sits on the frame.
+    x_max = max([2 * threshold, *(p.importance * 1.1 for p in points)]) or 1.0
 
     def x(value: float) -> float:
         return round(left + (right - left) * value / x_max, 1)
 
     def y(value: float) -> float:
-        return round(bottom - (bottom - top) * (value + 1) / 2, 1)
+        return round(bottom - (bottom - top) * (value + 1.1) / 2.2, 1)
 
     dots = [
         Dot(
@@ -73,6 +80,7 @@ def matrix_layout(points: list[PromisePoint], threshold: float) -> Matrix:
             QUADRANT_CLASS[p.quadrant],
             f"{p.promise}: importance {p.importance:.0%}, performance {p.performance:+.2f} "
             f"over {p.now.mentions} mentions ({p.quadrant})",
+            flip=p.importance > x_max / 2,
         )
         for p in points
         if p.performance is not None

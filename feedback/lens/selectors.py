@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from feedback.analysis import tags_of_current_analysis
 from feedback.models import BrandPromise, Client, ClientExpectation, Sentiment, ThemeMention
-from feedback.stake.selectors import NEGATIVE_PROMISE_MIN
 
 DEFAULT_DAYS = 90
 PERIODS = (30, 90, 180, 365)
-# Fewer mentions than this say too little to place a promise (as for the at-risk reasons).
-MIN_MENTIONS = NEGATIVE_PROMISE_MIN
+# Fewer mentions than this say too little to place a promise (the minimum of the at-risk
+# reasons, feedback/stake/selectors.py NEGATIVE_PROMISE_MIN; not imported: the client page
+# reads this module, and stake reads the dashboards).
+MIN_MENTIONS = 3
 # A fall of performance this large against the window before counts as falling.
 FALL = 0.25
 

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from feedback.access import MemberRequest, member_required
-from feedback.dashboards.selectors import client_get
 from feedback.lens.forms import ExpectationsForm
 from feedback.lens.matrix import matrix_layout
 from feedback.lens.selectors import (
@@ -56,7 +55,7 @@ def overview(request: MemberRequest) -> HttpResponse:
 @member_required
 def expectations_edit(request: MemberRequest, pk: int) -> HttpResponse:
     try:
-        client = client_get(member=request.member, pk=pk)
+        client = client_list(member=request.member).get(pk=pk)
     except Client.DoesNotExist as exc:
         raise Http404("No such client.") from exc
     if not may_set_expectations(request.member):

@@ -155,3 +155,11 @@ def test_an_account_manager_sees_the_gap_over_their_own_clients_only(
     assert [c.client.name for c in gap.clients] == ["Globex Corp"]
     assert gap.warnings == []
     assert _by_name(gap.points)["Network"].now.mentions == 0
+
+
+def test_too_few_mentions_is_the_same_minimum_as_the_at_risk_reasons():
+    # kept apart to avoid an import cycle; they must not drift
+    from feedback.lens.selectors import MIN_MENTIONS
+    from feedback.stake.selectors import NEGATIVE_PROMISE_MIN
+
+    assert MIN_MENTIONS == NEGATIVE_PROMISE_MIN
