@@ -61,7 +61,10 @@ def expectation_import_confirm(request: MemberRequest) -> HttpResponse:
         # The firm's clients or promises changed since the preview: nothing was imported.
         messages.error(request, "Nothing imported: " + " ".join(exc.messages))
         return redirect("expectations:import")
-    messages.success(request, f"Imported {pending['name']}: expectations of {count} clients set.")
+    plural = "s" if count != 1 else ""
+    messages.success(
+        request, f"Imported {pending['name']}: expectations set for {count} client{plural}."
+    )
     return redirect("lens:overview")
 
 

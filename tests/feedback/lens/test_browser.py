@@ -66,3 +66,46 @@ def test_an_account_manager_sets_expectations_and_sees_the_at_risk_promise(
         page.goto(f"{url}/dashboard/promise-gap/")
         assert page.locator("#firm-matrix").is_visible()
         assert no_horizontal_overflow(page)
+
+
+def _csv(tmp_path, rows: list[str], name: str) -> str:
+    path = tmp_path / name
+    path.write_text("client_external_id,client,promise,weight\n" + "\n".join(rows) + "\n")
+    return str(path)
+
+
+def test_an_admin_imports_expectations_a_bad_file_refused_whole(
+    live_server, admin_member, client_of, promises, tmp_path
+):
+    # given a file with a row naming a promise the firm does not make
+    good = [",Globex Corp,Responsiveness,4", ",Globex Corp,Network,1"]
+    bad = [*good, ",Globex Corp,Kindness,2"]
+    url = live_server.url
+    with chromium_page(width=1280, height=900) as page:
+        sign_in(page, live_server, admin_member)
+
+        # when they upload it
+        page.goto(f"{url}/settings/expectations/import/")
+        page.set_input_files("#id_file", _csv(tmp_path, bad, "bad.csv"))
+        page.click("button:has-text('Preview')")
+        page.wait_for_selector("#expectation-preview")
+
+        # then the bad row says why and nothing can be confirmed
+        assert "no active promise named 'Kindness'" in page.inner_text(
+            "#expectation-preview tr.row-error"
+        )
+        assert "nothing will be imported" in page.inner_text("#expectation-summary")
+        assert page.locator("#expectation-confirm").count() == 0
+        assert axe_serious_violations(page) == []
+
+        # when they upload the fixed file and confirm
+        page.click("text=Upload another file")
+        page.set_input_files("#id_file", _csv(tmp_path, good, "expectations.csv"))
+        page.click("button:has-text('Preview')")
+        page.click("#expectation-confirm")
+        page.wait_for_selector("#firm-gap")
+
+        # then the firm's importance is Globex's: 80% responsiveness, 20% the network
+        assert "expectations set for 1 client." in page.inner_text(".messages")
+        table = page.inner_text("#firm-gap")
+        assert "Responsiveness\t0.80" in table and "Network\t0.20" in table
