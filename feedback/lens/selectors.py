@@ -95,11 +95,21 @@ class ClientGap:
 
 
 @dataclass
+class SegmentWeights:
+    """What attracts the clients of one segment: the mean weight of each promise."""
+
+    segment: str
+    clients: int
+    weights: list[tuple[str, float]]
+
+
+@dataclass
 class FirmGap:
     points: list[PromisePoint]
     clients: list[ClientGap]
     days: int
     threshold: float
+    segments: list[SegmentWeights] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[ClientGap]:
@@ -211,7 +221,27 @@ def promise_gap_get(
         )
         for promise_id, promise in promises.items()
     ]
-    return FirmGap(_order(firm_points), client_gaps, days, threshold)
+    segments = _segments({pk: by_id[pk].segment for pk in weights}, weights, promises)
+    return FirmGap(_order(firm_points), client_gaps, days, threshold, segments)
+
+
+def _segments(
+    segment_of: dict[int, str],
+    weights: dict[int, dict[int, float]],
+    promises: dict[int, BrandPromise],
+) -> list[SegmentWeights]:
+    members: dict[str, list[int]] = defaultdict(list)
+    for client_id, segment in segment_of.items():
+        members[segment or "No segment"].append(client_id)
+    names = sorted(promises.items(), key=lambda item: item[1].name)
+    return [
+        SegmentWeights(
+            segment,
+            len(ids),
+            [(p.name, sum(weights[c].get(pk, 0.0) for c in ids) / len(ids)) for pk, p in names],
+        )
+        for segment, ids in sorted(members.items())
+    ]
 
 
 def client_gap_get(*, client: Client, days: int = DEFAULT_DAYS) -> ClientGap | None:

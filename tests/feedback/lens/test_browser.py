@@ -109,3 +109,6 @@ def test_an_admin_imports_expectations_a_bad_file_refused_whole(
         assert "expectations set for 1 client." in page.inner_text(".messages")
         table = page.inner_text("#firm-gap")
         assert "Responsiveness\t0.80" in table and "Network\t0.20" in table
+        # and what attracts clients, by segment (Globex has none)
+        assert "No segment\t1\t0.00\t0.20\t0.80" in page.inner_text("#gap-segments")
+        assert axe_serious_violations(page) == []

@@ -113,10 +113,8 @@ def test_the_firms_importance_is_the_mean_over_the_clients_that_stated_theirs(
     firm, client_of, promises, api_source, account_manager, django_assert_num_queries
 ):
     # given Globex values responsiveness, Initech expertise, Hooli stated nothing
-    initech, hooli = (
-        ClientFactory(firm=firm, name="Initech"),
-        ClientFactory(firm=firm, name="Hooli"),
-    )
+    initech = ClientFactory(firm=firm, name="Initech", segment="Banking")
+    hooli = ClientFactory(firm=firm, name="Hooli", segment="Banking")
     _weights(client_of, promises, Responsiveness=1)
     _weights(initech, promises, Expertise=3, Network=1)
     mention(api_source, client_of, promises["Expertise"], "positive", count=2)
@@ -137,6 +135,11 @@ def test_the_firms_importance_is_the_mean_over_the_clients_that_stated_theirs(
     assert points["Network"].importance == pytest.approx(0.125)
     assert (points["Expertise"].now.mentions, points["Expertise"].quadrant) == (4, KEPT)
     assert points["Responsiveness"].quadrant == UNKNOWN
+    # and by segment: Initech alone stated its weights among the banks
+    assert [(s.segment, s.clients, s.weights) for s in gap.segments] == [
+        ("Banking", 1, [("Expertise", 0.75), ("Network", 0.25), ("Responsiveness", 0.0)]),
+        ("No segment", 1, [("Expertise", 0.0), ("Network", 0.0), ("Responsiveness", 1.0)]),
+    ]
 
 
 def test_an_account_manager_sees_the_gap_over_their_own_clients_only(
