@@ -18,6 +18,11 @@ def test_an_account_manager_sets_expectations_and_sees_the_at_risk_promise(
     mention(api_source, client_of, promises["Expertise"], "positive", count=3)
     url = live_server.url
     with chromium_page(width=1280, height=900) as page:
+        csp_violations: list[str] = []
+        page.on(
+            "console",
+            lambda m: "Content Security Policy" in m.text and csp_violations.append(m.text),
+        )
         sign_in(page, live_server, account_manager)
 
         # when they open their client's page, which has no expectations yet
@@ -59,6 +64,8 @@ def test_an_account_manager_sets_expectations_and_sees_the_at_risk_promise(
         assert dot.count() == 1 and "Responsiveness" in (dot.text_content() or "")
         assert axe_serious_violations(page) == []
         page.screenshot(path=str(ARTIFACTS / "promise-gap.png"), full_page=True)
+        # and no page broke the Content-Security-Policy (no inline script or style)
+        assert csp_violations == []
 
     with chromium_page(width=390, height=844) as page:
         # and on a phone the page fits the screen
