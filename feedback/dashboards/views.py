@@ -13,6 +13,9 @@ from feedback.dashboards import selectors as sel
 from feedback.dashboards.chart_links import chart_links
 from feedback.dashboards.health import client_health, early_warnings
 from feedback.dashboards.kpis import kpis_get
+from feedback.lens.matrix import matrix_layout
+from feedback.lens.selectors import client_gap_get
+from feedback.lens.views import may_set_expectations
 from feedback.links import explorer_url
 from feedback.models import CaseEvent, Channel, Client, Member, Topic, TopicStatus, Touchpoint
 from feedback.selectors import client_list
@@ -113,7 +116,11 @@ def client_page(request: MemberRequest, pk: int) -> HttpResponse:
         client_id=client.pk,
     )
     charts = {"sentiment": sel.sentiment_over_time(f), "promises": sel.promise_scorecard(f)}
+    gap = client_gap_get(client=client)
     context = {
+        "gap": gap,
+        "matrix": matrix_layout(gap.points, gap.threshold) if gap else None,
+        "may_set_expectations": may_set_expectations(request.member),
         "member": request.member,
         "client": client,
         "timeline": timeline,

@@ -2,6 +2,7 @@
 (feedback and its analysis), review (rules, cases, corrections) and integrations (API keys,
 webhooks, digests, rollups). Import from `feedback.models`."""
 
+from feedback.models.expectations import ClientExpectation, ExpectationSource
 from feedback.models.fees import ClientFee
 from feedback.models.integrations import (
     ApiKey,
@@ -76,11 +77,13 @@ __all__ = [
     "CaseStatus",
     "Channel",
     "Client",
+    "ClientExpectation",
     "ClientFee",
     "Contact",
     "DailyRollup",
     "DigestLog",
     "EmotionTag",
+    "ExpectationSource",
     "Engagement",
     "Feedback",
     "Firm",

@@ -77,6 +77,12 @@ PAGE_MATRIX = {
     "stake:overview": (302, 302, 403, 200, 200, 200, 200),
     "fees:import": (302, 302, 403, 403, 403, 200, 200),
     "fees:template": (302, 302, 403, 403, 200, 200, 200),
+    # The promise gap: every member over the clients they see; a client's expectations are
+    # set by its account manager or an admin; the import is the admins'.
+    "lens:overview": (302, 302, 403, 200, 200, 200, 200),
+    "lens:expectations": (302, 302, 403, 200, 403, 200, 404),
+    "expectations:import": (302, 302, 403, 403, 403, 200, 200),
+    "expectations:template": (302, 302, 403, 403, 200, 200, 200),
 }
 # POST of the pages that only take POSTs, in this order (resolve last: it closes the case).
 POST_MATRIX = {
@@ -133,4 +139,5 @@ POST_MATRIX = {
     "two_factor:disable": ({}, (302, 302, 403, 400, 400, 400, 400)),
     # without a pending preview the confirmation sends an admin back to the upload
     "fees:import_confirm": ({}, (302, 302, 403, 403, 403, 302, 302)),
+    "expectations:import_confirm": ({}, (302, 302, 403, 403, 403, 302, 302)),
 }

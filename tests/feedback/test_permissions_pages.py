@@ -241,6 +241,11 @@ def member_urls(
         "fees:template": {},
         "api-fee-import": {},
         "api-revenue-at-risk": {},
+        "lens:overview": {},
+        "lens:expectations": {"pk": client_of.pk},
+        "expectations:import": {},
+        "expectations:import_confirm": {},
+        "expectations:template": {},
     }
     return {name: reverse(name, kwargs=kwargs) for name, kwargs in names_and_kwargs.items()}
 

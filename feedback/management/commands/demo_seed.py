@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from feedback.management.demo_cases import demo_cases_build
 from feedback.management.demo_data import EMERGING, LEAVING_CLIENT, MOOD_WEIGHTS, UNHAPPY
+from feedback.management.demo_expectations import demo_expectations_build
 from feedback.management.demo_fees import demo_fees_build
 from feedback.management.demo_firm import DEMO_PASSWORD, FORM_KEY, USERS, demo_firm_build
 from feedback.management.demo_text import MOODS, comment_compose
@@ -67,10 +68,11 @@ class Command(BaseCommand):
         call_command("demo_seed_surveys", seed=seed, unhappy=sorted(UNHAPPY), stdout=self.stdout)
         cases = demo_cases_build(firm=firm, seed=seed, now=now)
         fees = demo_fees_build(firm=firm, seed=seed, today=timezone.localdate(now))
+        expectations = demo_expectations_build(firm=firm, seed=seed)
         self.stdout.write(
             f"Demo firm '{firm.name}': {len(clients)} clients, "
             f"{Contact.objects.filter(firm=firm).count()} contacts, {created} new comments, "
-            f"cases {cases}, {fees} new fee periods."
+            f"cases {cases}, {fees} new fee periods, expectations of {expectations} clients."
         )
         self.stdout.write(
             f"Sign in as 'admin', 'amy', 'raj' or 'lena' with password '{DEMO_PASSWORD}'. "

@@ -18,6 +18,7 @@ from feedback.models import (
     CaseEvent,
     CaseStatus,
     Channel,
+    ClientExpectation,
     Feedback,
     Firm,
     ReplyTemplate,
@@ -37,6 +38,7 @@ def _counts() -> dict[str, int]:
         "invitations": Invitation.objects.count(),
         "responses": Response.objects.count(),
         "templates": ReplyTemplate.objects.count(),
+        "expectations": ClientExpectation.objects.count(),
     }
 
 
@@ -87,6 +89,11 @@ def test_the_demo_firm_shows_the_product_and_a_second_run_adds_nothing():
     # branding and reply templates
     assert firm.reply_from_email and firm.primary_colour != "#1f4e79"
     assert ReplyTemplate.objects.filter(firm=firm).count() == 3
+    # every client ranked three promises; the leaving client chose the firm for responsiveness
+    expectations = ClientExpectation.objects.filter(firm=firm)
+    assert expectations.values("client").distinct().count() == firm.clients.count()
+    top = expectations.filter(client__name=LEAVING_CLIENT).order_by("-weight").first()
+    assert top.brand_promise.name == "Responsiveness" and top.weight == 0.5
 
 
 def test_reset_rebuilds_the_same_demo_and_every_staff_and_client_page_opens():
@@ -108,6 +115,8 @@ def test_reset_rebuilds_the_same_demo_and_every_staff_and_client_page_opens():
     item = Feedback.objects.filter(firm=firm).first()
     for url in [
         reverse("dashboards:client", args=[client.pk]),
+        reverse("lens:overview"),
+        reverse("lens:expectations", args=[client.pk]),
         reverse("review:case", args=[case.pk]),
         reverse("items:detail", args=[item.pk]),
         reverse("listening_setup:sources"),
