@@ -53,6 +53,7 @@ class NavEntry:
 
 NAVIGATION: list[NavEntry] = [
     NavEntry("Dashboard", "dashboards:overview"),
+    NavEntry("Promise gap", "lens:overview"),
     NavEntry("At stake", "stake:overview"),
     NavEntry("Feedback", "items:explorer"),
     NavEntry("My queue", "review:queue", "view=mine", group="Review"),

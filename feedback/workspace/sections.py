@@ -24,6 +24,12 @@ SECTIONS: list[Section] = [
         "Import fees", "fees:import", "Fees per client and period, from a CSV file.", (Role.ADMIN,)
     ),
     Section(
+        "Import expectations",
+        "expectations:import",
+        "What each client expects of the firm's promises, from a CSV file.",
+        (Role.ADMIN,),
+    ),
+    Section(
         "Branding",
         "workspace:branding",
         "Your firm's name, colour and logo on the pages clients see.",

@@ -31,6 +31,7 @@ def operator(db):
 EXPECTED = {
     "account_manager": {
         "Dashboard",
+        "Promise gap",
         "At stake",
         "Feedback",
         "My queue",
@@ -44,6 +45,7 @@ EXPECTED = {
     },
     "analyst": {
         "Dashboard",
+        "Promise gap",
         "At stake",
         "Feedback",
         "My queue",
@@ -59,6 +61,7 @@ EXPECTED = {
     },
     "admin_member": {
         "Dashboard",
+        "Promise gap",
         "At stake",
         "Feedback",
         "My queue",
