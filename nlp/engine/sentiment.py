@@ -84,9 +84,9 @@ class SentimentReader:
             )
         seg = self.clf.predict(prepared.flat) @ self.map
         seg = seg / np.maximum(seg.sum(1, keepdims=True), 1e-9)
-        w = enc.tokens.astype(np.float32)[:, None]
+        weights = enc.tokens.astype(np.float32)[:, None]
         doc = np.zeros((n_docs, 3), np.float32)
-        np.add.at(doc, prepared.owner, seg * w)
+        np.add.at(doc, prepared.owner, seg * weights)
         doc /= np.maximum(doc.sum(1, keepdims=True), 1e-9)
         return seg, doc
 
