@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nlp.engine.features import prepare
+from nlp.engine.features import pool_documents, prepare
 from nlp.engine.polarity import toward
 from nlp.engine.promise_model import PromiseModel, taught_hits
 from nlp.engine.promises import MatchSettings, hits, polarity, scored
@@ -130,7 +130,8 @@ def _old_prototypes(engine: "Engine", theme: Theme) -> tuple[np.ndarray, np.ndar
 def features(engine: "Engine", texts: list[str], themes: list[Theme]) -> Features:
     prepared = prepare(texts)
     enc = engine.encoder.encode_segments(prepared.flat)
-    sent, _ = engine._sentiment(prepared, enc, enc.layers)
+    docs = pool_documents(enc.layers, enc.tokens, prepared.owner, len(texts))
+    sent, _ = engine._sentiment(prepared, enc, docs)  # the sentences' sentiment, as in analyse
     clause_emb, clause_sent, clause_owner = engine._clauses(prepared, [themes] * len(texts))
     return Features(
         prepared.owner,
